@@ -1,0 +1,63 @@
+using LibVirtPS.Engine.Drivers;
+using LibVirtPS.Engine.Errors;
+
+namespace LibVirtPS.Engine.Connections;
+
+/// <summary>Which kind of driver serves a URI.</summary>
+public enum DriverKind
+{
+    /// <summary>The in-memory test hypervisor inside this process (test:///...).</summary>
+    Embedded,
+
+    /// <summary>A libvirt daemon reached over a transport (unix, tcp, tls, ssh).</summary>
+    Remote,
+}
+
+/// <summary>Opens a driver of one kind for a parsed URI.</summary>
+public interface IDriverFactory
+{
+    DriverKind Kind { get; }
+
+    Task<IHypervisorDriver> OpenAsync(LibvirtUri uri, ConnectOptions options, CancellationToken cancellationToken);
+}
+
+/// <summary>Options of a connection that are not part of the URI.</summary>
+public sealed record ConnectOptions
+{
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public bool ReadOnly { get; init; }
+}
+
+/// <summary>
+/// Chooses the driver for a URI by one table, and holds the factories the composition root registered. The Engine
+/// knows no driver implementation; the Drivers assembly registers them.
+/// </summary>
+public sealed class DriverRegistry
+{
+    private readonly Dictionary<DriverKind, IDriverFactory> _factories = new();
+
+    public DriverRegistry Register(IDriverFactory factory)
+    {
+        _factories[factory.Kind] = factory;
+        return this;
+    }
+
+    /// <summary>
+    /// libvirt's own rule: a test:/// URI with no transport and no host is served inside the client process; every
+    /// other URI goes to a daemon through the remote driver.
+    /// </summary>
+    public static DriverKind Select(LibvirtUri uri) =>
+        uri.Driver == "test" && uri.Transport is null && uri.Host is null ? DriverKind.Embedded : DriverKind.Remote;
+
+    public Task<IHypervisorDriver> OpenAsync(LibvirtUri uri, ConnectOptions options, CancellationToken cancellationToken)
+    {
+        var kind = Select(uri);
+        if (!_factories.TryGetValue(kind, out var factory))
+        {
+            throw new LibVirtException(ErrorCode.NoSupport, ErrorDomain.Remote,
+                $"No {kind.ToString().ToLowerInvariant()} driver is available to open '{uri.Original}'") { Target = uri.Original };
+        }
+
+        return factory.OpenAsync(uri, options, cancellationToken);
+    }
+}

@@ -1,0 +1,58 @@
+namespace LibVirtPS.Engine.Model;
+
+/// <summary>Why a backing chain stops where it does, or Ok when the element is sound.</summary>
+public enum ChainStatus
+{
+    Ok,
+    Missing,
+    Unreadable,
+    Loop,
+    TooDeep,
+    FormatUnknown,
+    Invalid,
+    NotProbed,
+}
+
+/// <summary>
+/// One layer of a disk's backing chain, top (the active image, Depth 0) first. Domain and Target are null for a
+/// chain read from an image that no domain names.
+/// </summary>
+public sealed record BackingChainElement
+{
+    public VirtHost? Host { get; init; }
+    public string? Domain { get; init; }
+    public string? Target { get; init; }
+    public int Depth { get; init; }
+
+    /// <summary>libvirt's index attribute of the backingStore element, null where absent (always on the top).</summary>
+    public int? Index { get; init; }
+
+    /// <summary>file, block, network, volume, dir (libvirt's storage source types).</summary>
+    public string Type { get; init; } = "file";
+
+    public string? Format { get; init; }
+
+    /// <summary>File path or device; for network sources protocol://host[:port]/name.</summary>
+    public string? Path { get; init; }
+
+    public string? Protocol { get; init; }
+    public IReadOnlyList<string> Hosts { get; init; } = Array.Empty<string>();
+    public long? VirtualSize { get; init; }
+
+    /// <summary>The reference as written one level up (null on the top and for layers that came from XML).</summary>
+    public string? BackingReference { get; init; }
+
+    public string? BackingFormat { get; init; }
+    public ChainStatus Status { get; init; } = ChainStatus.Ok;
+    public string? Message { get; init; }
+
+    /// <summary>True when the domain XML closed the chain with an empty backingStore element.</summary>
+    public bool ChainClosed { get; init; }
+
+    /// <summary>Where the element's facts came from: Xml (domain definition) or Image (probed header).</summary>
+    public string Origin { get; init; } = "Xml";
+
+    public string? HostName => Host?.Name;
+
+    public override string ToString() => Path ?? "";
+}
