@@ -67,7 +67,18 @@ function Get-PesterManifest {
     $manifest
 }
 
+function Start-TestService {
+    # Integration tests need a real libvirtd; the script installs and starts one where it can (root on Debian)
+    # and otherwise says why the Integration tests will be skipped.
+    $provision = Join-Path $root 'tools/Start-Libvirtd.sh'
+    if ((Test-Path $provision) -and $IsLinux) {
+        & bash $provision
+        if ($LASTEXITCODE -ne 0) { Write-Warning "libvirtd provisioning failed (exit $LASTEXITCODE): Integration tests will be skipped" }
+    }
+}
+
 function Invoke-Test {
+    Start-TestService
     Invoke-Build
     $artifacts = Join-Path $root 'artifacts'
     New-Item -ItemType Directory -Force -Path $artifacts | Out-Null
