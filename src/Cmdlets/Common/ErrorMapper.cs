@@ -60,6 +60,7 @@ public static class ErrorMapper
         ErrorCode.Rpc when exception.Message.Contains("unknown procedure", StringComparison.OrdinalIgnoreCase)
             => ("NotSupportedByServer", ErrorCategory.NotImplemented),
         ErrorCode.NoConnect => ("ConnectionFailed", ErrorCategory.ConnectionError),
+        ErrorCode.InvalidConn => ("NotConnected", ErrorCategory.ConnectionError),
         ErrorCode.Rpc or ErrorCode.SystemError => ("ConnectionLost", ErrorCategory.ConnectionError),
         _ => ("LibvirtError", ErrorCategory.NotSpecified),
     };

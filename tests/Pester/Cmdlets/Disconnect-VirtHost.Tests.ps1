@@ -45,9 +45,9 @@ Describe 'Disconnect-VirtHost' -Tag Unit {
             Should -Throw -ErrorId 'HostNotFound,LibVirtPS.Commands.Host.DisconnectVirtHostCommand'
     }
 
-    It 'makes calls on a disconnected host fail with ConnectionLost' {
+    It 'makes calls on a disconnected host fail with NotConnected' {
         $h = New-TestHost -Name 'closed' -Domain @(@{ Name = 'z' })
         $h | Disconnect-VirtHost
-        { Get-VirtDomain -Server $h -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectionLost,LibVirtPS.Commands.Domain.GetVirtDomainCommand'
+        { Get-VirtDomain -Server $h -ErrorAction Stop } | Should -Throw -ErrorId 'NotConnected,LibVirtPS.Commands.Domain.GetVirtDomainCommand'
     }
 }

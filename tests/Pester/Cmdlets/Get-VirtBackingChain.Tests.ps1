@@ -5,6 +5,8 @@ BeforeAll {
 
 Describe 'Get-VirtBackingChain' -Tag Unit {
     BeforeAll {
+        # The shared default host, taken before any test host is connected.
+        $script:default = Get-VirtHost
         $script:chainDisk = @"
 <disk type='network' device='disk'>
   <driver name='qemu' type='qcow2'/>
@@ -74,7 +76,7 @@ Describe 'Get-VirtBackingChain' -Tag Unit {
     }
 
     It 'gives the single layer of the default domain' {
-        $chain = @(Get-VirtBackingChain test)
+        $chain = @(Get-VirtBackingChain test -Server $default)
         $chain | Should -HaveCount 1
         $chain[0].Path | Should -Be '/guest/diskimage1'
     }

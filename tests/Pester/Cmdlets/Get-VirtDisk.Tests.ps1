@@ -5,6 +5,8 @@ BeforeAll {
 
 Describe 'Get-VirtDisk' -Tag Unit {
     BeforeAll {
+        # The shared default host, taken before any test host is connected.
+        $script:default = Get-VirtHost
         $disks = "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/img/a.qcow2'/><target dev='vda' bus='virtio'/></disk>" +
             "<disk type='block' device='disk'><driver name='qemu' type='raw'/><source dev='/dev/vg/b'/><target dev='vdb' bus='virtio'/></disk>" +
             "<disk type='file' device='cdrom'><driver name='qemu' type='raw'/><target dev='sda' bus='sata'/><readonly/></disk>"
@@ -19,7 +21,7 @@ Describe 'Get-VirtDisk' -Tag Unit {
     }
 
     It 'lists the disk of the default domain' {
-        $d = Get-VirtDisk test
+        $d = Get-VirtDisk test -Server $default
         $d.Target | Should -Be 'vda'
         $d.Device | Should -Be 'disk'
         $d.Bus | Should -Be 'virtio'

@@ -4,7 +4,9 @@ BeforeAll {
 }
 
 Describe 'Get-VirtDomainXml' -Tag Unit {
-    BeforeAll { $script:lab = New-TestHost -Domain @(@{ Name = 'x1'; State = 'Running' }) }
+    BeforeAll {
+        $script:default = Get-VirtHost
+        $script:lab = New-TestHost -Domain @(@{ Name = 'x1'; State = 'Running' }) }
     AfterAll { Remove-TestHost }
 
     It 'has exactly the documented parameters' {
@@ -26,6 +28,6 @@ Describe 'Get-VirtDomainXml' -Tag Unit {
     }
 
     It 'returns the default domain of test:///default' {
-        ([xml](Get-VirtDomainXml test)).domain.devices.disk.source.file | Should -Be '/guest/diskimage1'
+        ([xml](Get-VirtDomainXml test -Server $default)).domain.devices.disk.source.file | Should -Be '/guest/diskimage1'
     }
 }
