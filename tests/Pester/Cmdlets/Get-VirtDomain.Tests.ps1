@@ -44,7 +44,7 @@ Describe 'Get-VirtDomain' -Tag Unit {
 
         It 'reports a literal name that does not exist as DomainNotFound and still returns the others' {
             $found = Get-VirtDomain -Name 'web01', 'nope' -Server $lab -ErrorVariable err -ErrorAction SilentlyContinue
-            $found.Name | Should -Be 'web01'
+            $found.Name | Sort-Object | Should -Be @('db01', 'web01')
             $err | Should -HaveCount 1
             $err[0].FullyQualifiedErrorId | Should -Be 'DomainNotFound,LibVirtPS.Commands.Domain.GetVirtDomainCommand'
             $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
@@ -91,6 +91,16 @@ Describe 'Get-VirtDomain' -Tag Unit {
             (Get-VirtDomain).Name | Should -Contain 'other01'
             (Get-VirtDomain).Name | Should -Contain 'web01'
             $other | Disconnect-VirtHost
+        }
+
+        It 'reports a host that fails with its own error while the other hosts carry on' {
+            $closed = New-TestHost -Domain @(@{ Name = 'lost01' })
+            $closed | Disconnect-VirtHost
+            $found = Get-VirtDomain -Name '*01' -Server $closed, $lab -ErrorVariable err -ErrorAction SilentlyContinue
+            $found.Name | Sort-Object | Should -Be @('db01', 'web01')
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'NotConnected,LibVirtPS.Commands.Domain.GetVirtDomainCommand'
+            $err[0].TargetObject | Should -Be $closed.Name
         }
 
         It 'renders the table view with states as words and memory in GiB' {
