@@ -7,9 +7,9 @@ using LibVirtPS.Engine.Services;
 namespace LibVirtPS.Commands.Common;
 
 /// <summary>
-/// Turns what the user named (names with wildcards, UUIDs, or domain objects) into domains on the target hosts.
-/// A literal name or UUID that matches nothing is reported as DomainNotFound; a wildcard that matches nothing is
-/// silent, as in PowerShell's own cmdlets.
+/// Turns what the user named (names with wildcards, or UUIDs) into domains on the target hosts. A literal name or
+/// UUID that matches nothing is reported as DomainNotFound; a wildcard that matches nothing is silent, as in
+/// PowerShell's own cmdlets. Wildcards list every host at once; literal names are looked up directly.
 /// </summary>
 internal sealed class DomainResolver
 {
@@ -17,38 +17,20 @@ internal sealed class DomainResolver
 
     public DomainResolver(LibVirtCmdlet cmdlet) => _cmdlet = cmdlet;
 
-    public IEnumerable<VirtDomain> ByName(IReadOnlyList<VirtHost> hosts, string[]? names, CancellationToken cancellationToken)
+    public IEnumerable<VirtDomain> ByName(IReadOnlyList<VirtHost> hosts, string[]? names)
     {
         names ??= new[] { "*" };
         var literals = names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).ToList();
         var patterns = names.Where(WildcardPattern.ContainsWildcardCharacters)
             .Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
         var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var host in hosts)
+        var domains = patterns.Count > 0
+            ? ListAll(hosts).Where(d => patterns.Any(p => p.IsMatch(d.Name)) || literals.Contains(d.Name, StringComparer.Ordinal))
+            : hosts.SelectMany(host => literals.Select(name => Lookup(host, DomainRef.ByName(name))).OfType<VirtDomain>());
+        foreach (var domain in domains)
         {
-            if (patterns.Count > 0)
-            {
-                foreach (var domain in List(host, cancellationToken))
-                {
-                    if (patterns.Any(p => p.IsMatch(domain.Name)) || literals.Contains(domain.Name, StringComparer.Ordinal))
-                    {
-                        found.Add(domain.Name);
-                        yield return domain;
-                    }
-                }
-
-                continue;
-            }
-
-            foreach (var name in literals)
-            {
-                var domain = Lookup(host, DomainRef.ByName(name), cancellationToken, reportMissing: false);
-                if (domain is not null)
-                {
-                    found.Add(name);
-                    yield return domain;
-                }
-            }
+            found.Add(domain.Name);
+            yield return domain;
         }
 
         foreach (var missing in literals.Where(n => !found.Contains(n)))
@@ -57,77 +39,52 @@ internal sealed class DomainResolver
         }
     }
 
-    public IEnumerable<VirtDomain> ByUuid(IReadOnlyList<VirtHost> hosts, Guid[] uuids, CancellationToken cancellationToken)
+    public IEnumerable<VirtDomain> ByUuid(IReadOnlyList<VirtHost> hosts, Guid[] uuids)
     {
         foreach (var uuid in uuids)
         {
-            var any = false;
-            foreach (var host in hosts)
-            {
-                var domain = Lookup(host, DomainRef.ByUuid(uuid), cancellationToken, reportMissing: false);
-                if (domain is not null)
-                {
-                    any = true;
-                    yield return domain;
-                }
-            }
-
-            if (!any)
+            var matches = hosts.Select(host => Lookup(host, DomainRef.ByUuid(uuid))).OfType<VirtDomain>().ToList();
+            if (matches.Count == 0)
             {
                 _cmdlet.WriteFailure(NotFound($"Domain not found: no domain with matching uuid '{uuid}'", uuid), uuid);
             }
+
+            foreach (var domain in matches)
+            {
+                yield return domain;
+            }
         }
     }
 
-    private IEnumerable<VirtDomain> List(VirtHost host, CancellationToken cancellationToken)
+    /// <summary>Every domain of every host, hosts queried concurrently; a failing host reports its own error.</summary>
+    private IEnumerable<VirtDomain> ListAll(IReadOnlyList<VirtHost> hosts)
     {
-        IEnumerator<VirtDomain>? enumerator = null;
-        try
+        foreach (var result in _cmdlet.Stream(HostFanOut.RunAsync(hosts, DomainService.ListAsync, _cmdlet.CancellationToken)))
         {
-            enumerator = _cmdlet.Stream(DomainService.ListAsync(host, cancellationToken)).GetEnumerator();
-        }
-        catch (Exception ex) when (ex is LibVirtException or IOException)
-        {
-            _cmdlet.WriteFailure(ex, host);
-        }
-
-        while (enumerator is not null)
-        {
-            VirtDomain current;
-            try
+            if (result.Error is not null)
             {
-                if (!enumerator.MoveNext())
-                {
-                    break;
-                }
-
-                current = enumerator.Current;
+                _cmdlet.WriteFailure(result.Error, result.Host.Name);
             }
-            catch (Exception ex) when (ex is LibVirtException or IOException)
+            else if (result.Item is not null)
             {
-                _cmdlet.WriteFailure(ex, host);
-                break;
+                yield return result.Item;
             }
-
-            yield return current;
         }
-
-        enumerator?.Dispose();
     }
 
-    private VirtDomain? Lookup(VirtHost host, DomainRef domain, CancellationToken cancellationToken, bool reportMissing)
+    private VirtDomain? Lookup(VirtHost host, DomainRef domain)
     {
         try
         {
             return _cmdlet.Run(ct => DomainService.LookupAsync(host, domain, ct));
         }
-        catch (LibVirtException ex) when (ex.Code == ErrorCode.NoDomain && !reportMissing)
+        catch (LibVirtException ex) when (ex.Code == ErrorCode.NoDomain)
         {
             return null;
         }
         catch (LibVirtException ex)
         {
-            _cmdlet.WriteFailure(ex, domain.ToString());
+            _cmdlet.WriteFailure(ex, host.Name);
             return null;
         }
     }

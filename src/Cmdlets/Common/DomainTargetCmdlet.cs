@@ -40,8 +40,8 @@ public abstract class DomainTargetCmdlet : LibVirtCmdlet
         return ParameterSetName switch
         {
             InputObjectSet => InputObject,
-            UuidSet => resolver.ByUuid(ResolveHosts(Server), Uuid, CancellationToken),
-            _ => resolver.ByName(ResolveHosts(Server), Name, CancellationToken),
+            UuidSet => resolver.ByUuid(ResolveHosts(Server), Uuid),
+            _ => resolver.ByName(ResolveHosts(Server), Name),
         };
     }
 }

@@ -43,7 +43,7 @@ public abstract class DiskQueryCmdlet : LibVirtCmdlet
     {
         var domains = ParameterSetName == InputObjectSet
             ? InputObject
-            : new DomainResolver(this).ByName(ResolveHosts(Server), Domain, CancellationToken);
+            : new DomainResolver(this).ByName(ResolveHosts(Server), Domain);
         var targets = Target?.Select(t => WildcardPattern.Get(t, WildcardOptions.IgnoreCase)).ToList();
         foreach (var domain in domains)
         {

@@ -35,8 +35,8 @@ public sealed class GetVirtDomainCommand : LibVirtCmdlet
         var resolver = new DomainResolver(this);
         var hosts = ResolveHosts(Server);
         var domains = ParameterSetName == UuidSet
-            ? resolver.ByUuid(hosts, Uuid, CancellationToken)
-            : resolver.ByName(hosts, Name, CancellationToken);
+            ? resolver.ByUuid(hosts, Uuid)
+            : resolver.ByName(hosts, Name);
         foreach (var domain in domains)
         {
             if (State is null || State.Contains(domain.State))

@@ -19,7 +19,7 @@ public sealed class TestDriver : IHypervisorDriver
 
     private volatile bool _closed;
 
-    private TestDriver(string uri, TestHost host)
+    internal TestDriver(string uri, TestHost host)
     {
         Uri = uri;
         Host = host;

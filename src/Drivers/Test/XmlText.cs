@@ -17,7 +17,12 @@ internal static class XmlText
             copy.WriteTo(writer);
         }
 
-        return text.Append('\n').ToString();
+        text.Append('\n');
+
+        // The writer puts a space before "/>", libvirt does not. Escaping keeps "/>" out of text and attributes,
+        // so only comments, CDATA and processing instructions could hold it: leave those documents as written.
+        var verbatim = copy.DescendantNodes().Any(n => n is XComment or XCData or XProcessingInstruction);
+        return verbatim ? text.ToString() : text.Replace(" />", "/>").ToString();
     }
 
     /// <summary>

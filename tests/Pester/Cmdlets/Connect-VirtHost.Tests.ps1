@@ -43,6 +43,12 @@ Describe 'Connect-VirtHost' -Tag Unit {
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 
+    It 'reports a host that only libvirt client-side drivers serve as NotSupported' {
+        $err = { Connect-VirtHost 'esx://vcenter.example/?no_verify=1' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'NotSupported,LibVirtPS.Commands.Host.ConnectVirtHostCommand' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'NotImplemented'
+    }
+
     It 'reports a missing node file as ConnectionFailed' {
         { Connect-VirtHost "test://$(Join-Path $TestDrive 'none.xml')" -ErrorAction Stop } |
             Should -Throw -ErrorId 'ConnectionFailed,LibVirtPS.Commands.Host.ConnectVirtHostCommand'

@@ -93,6 +93,16 @@ Describe 'Get-VirtDomain' -Tag Unit {
             $other | Disconnect-VirtHost
         }
 
+        It 'reports a host that fails with its own error while the other hosts carry on' {
+            $closed = New-TestHost -Domain @(@{ Name = 'lost01' })
+            $closed | Disconnect-VirtHost
+            $found = Get-VirtDomain -Name '*01' -Server $closed, $lab -ErrorVariable err -ErrorAction SilentlyContinue
+            $found.Name | Sort-Object | Should -Be @('db01', 'web01')
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be 'NotConnected,LibVirtPS.Commands.Domain.GetVirtDomainCommand'
+            $err[0].TargetObject | Should -Be $closed.Name
+        }
+
         It 'renders the table view with states as words and memory in GiB' {
             $text = Get-VirtDomain db01 -Server $lab | Out-String
             $text | Should -Match 'db01\s+Paused'
