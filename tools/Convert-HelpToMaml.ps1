@@ -56,8 +56,12 @@ function Split-ByHeading([string[]] $Lines, [int] $Level) {
         elseif ($current) { $current.Lines.Add($line) }
         else { $preamble.Add($line) }
     }
-    if ($inFence) { throw 'a code fence is not closed' }
     [pscustomobject]@{ Preamble = $preamble.ToArray(); Sections = $sections.ToArray() }
+}
+
+function Assert-FencesClosed([string] $File, [string[]] $Lines) {
+    $fences = @($Lines | Where-Object { $_ -match '^\s*```' }).Count
+    if ($fences % 2 -ne 0) { Stop-Conversion $File 'body' 'a ``` code fence is not closed' }
 }
 
 # Turns body lines into blocks: Para (one paragraph, lines joined), Item (a list item) and Code (a fenced block).
@@ -276,6 +280,7 @@ function Read-TypeList([string] $File, [string] $Section, [string[]] $Lines) {
 
 function Read-CommandPage([string] $File) {
     $lines = [IO.File]::ReadAllLines($File)
+    Assert-FencesClosed $File $lines
     $front = Read-FrontMatter $File $lines
     $body = if ($front.BodyStart -lt $lines.Count) { $lines[$front.BodyStart..($lines.Count - 1)] } else { @() }
     $title = Split-ByHeading $body 1
@@ -522,6 +527,7 @@ function Format-AboutBlocks([object[]] $Blocks) {
 # about_ text files keep the classic layout; Get-Help takes a topic's synopsis from the line after SHORT DESCRIPTION.
 function Convert-AboutPage([string] $File, [string] $Destination) {
     $lines = [IO.File]::ReadAllLines($File)
+    Assert-FencesClosed $File $lines
     $title = Split-ByHeading $lines 1
     $topic = [IO.Path]::GetFileNameWithoutExtension($File)
     if ($title.Sections.Count -ne 1 -or $title.Sections[0].Title -ne $topic) { Stop-Conversion $File 'title' "expected one '# $topic' heading" }

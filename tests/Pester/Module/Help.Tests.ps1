@@ -128,6 +128,18 @@ Describe 'Convert-HelpToMaml' -Tag Unit {
         @($command.examples.example).Count | Should -BeGreaterOrEqual 2
     }
 
+    It 'takes the attributes of a parameter from the yaml block of each parameter set' {
+        # -State made mandatory in the Uuid set only: two yaml blocks, as PlatyPS writes them.
+        $text = (Get-Content -Raw (Join-Path $helpFolder 'Get-VirtDomain.md')) -replace "`r`n", "`n"
+        $text = $text.Replace('Get-VirtDomain -Uuid <Guid[]> [-State <DomainState[]>]', 'Get-VirtDomain -Uuid <Guid[]> -State <DomainState[]>')
+        $block = "``````yaml`nType: DomainState[]`nParameter Sets: {0}`nAliases:`n`nRequired: {1}`nPosition: Named`nDefault value: None`nAccept pipeline input: False`nAccept wildcard characters: False`n``````"
+        $text = $text.Replace(($block -f '(All)', 'False'), ($block -f 'Name', 'False') + "`n`n" + ($block -f 'Uuid', 'True'))
+        $xml = [xml](Get-Content -Raw (Invoke-Converter 'Get-VirtDomain' $text))
+        $items = @($xml.helpItems.command.syntax.syntaxItem)
+        ($items[0].parameter | Where-Object name -EQ 'State').required | Should -Be 'false'
+        ($items[1].parameter | Where-Object name -EQ 'State').required | Should -Be 'true'
+    }
+
     It 'names the file and the section of a page without a required section' {
         $broken = $page -replace '(?ms)^## DESCRIPTION.*?(?=^## EXAMPLES)', ''
         { Invoke-Converter 'Get-VirtHost' $broken } | Should -Throw "*Get-VirtHost.md, section 'DESCRIPTION'*"
