@@ -69,5 +69,16 @@ function Remove-TestHost {
     $script:TestFolders = @()
 }
 
+<# The parameters a cmdlet declares itself (common parameters left out), sorted, to pin each cmdlet's surface. #>
+function Get-DeclaredParameter([string] $Command) {
+    $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+    (Get-Command $Command).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object
+}
+
+<# The ConfirmImpact a cmdlet declares. #>
+function Get-ConfirmImpact([string] $Command) {
+    (Get-Command $Command).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact
+}
+
 $script:TestFolders = @()
-Export-ModuleMember -Function Import-LibVirtPSUnderTest, New-TestDomainXml, New-TestHost, Remove-TestHost
+Export-ModuleMember -Function Import-LibVirtPSUnderTest, New-TestDomainXml, New-TestHost, Remove-TestHost, Get-DeclaredParameter, Get-ConfirmImpact

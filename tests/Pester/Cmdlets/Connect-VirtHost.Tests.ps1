@@ -7,9 +7,7 @@ Describe 'Connect-VirtHost' -Tag Unit {
     AfterEach { Remove-TestHost }
 
     It 'has exactly the documented parameters' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        (Get-Command Connect-VirtHost).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object |
-            Should -Be @('Name', 'PassThru', 'Uri')
+        Get-DeclaredParameter Connect-VirtHost | Should -Be @('Name', 'PassThru', 'Uri')
     }
 
     It 'connects to test:///default and reports its node facts' {

@@ -7,9 +7,7 @@ Describe 'Disconnect-VirtHost' -Tag Unit {
     AfterEach { Remove-TestHost }
 
     It 'has exactly the documented parameters' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        (Get-Command Disconnect-VirtHost).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object |
-            Should -Be @('Name', 'PassThru', 'Server')
+        Get-DeclaredParameter Disconnect-VirtHost | Should -Be @('Name', 'PassThru', 'Server')
     }
 
     It 'disconnects by name and forgets the host' {

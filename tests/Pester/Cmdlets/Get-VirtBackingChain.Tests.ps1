@@ -31,9 +31,7 @@ Describe 'Get-VirtBackingChain' -Tag Unit {
     AfterAll { Remove-TestHost }
 
     It 'has exactly the documented parameters' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters
-        (Get-Command Get-VirtBackingChain).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object |
-            Should -Be @('Disk', 'Domain', 'InputObject', 'Server', 'Target')
+        Get-DeclaredParameter Get-VirtBackingChain | Should -Be @('Disk', 'Domain', 'InputObject', 'Server', 'Target')
     }
 
     It 'gives the seven layers of the specified chain in order, with their types, formats, sources and indexes' {

@@ -15,9 +15,7 @@ Describe 'Get-VirtDisk' -Tag Unit {
     AfterAll { Remove-TestHost }
 
     It 'has exactly the documented parameters' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters
-        (Get-Command Get-VirtDisk).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object |
-            Should -Be @('Domain', 'Inactive', 'InputObject', 'Server', 'Target')
+        Get-DeclaredParameter Get-VirtDisk | Should -Be @('Domain', 'Inactive', 'InputObject', 'Server', 'Target')
     }
 
     It 'lists the disk of the default domain' {

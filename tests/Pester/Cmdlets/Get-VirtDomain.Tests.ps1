@@ -8,9 +8,7 @@ Describe 'Get-VirtDomain' -Tag Unit {
 
     Context 'Parameters' {
         It 'has exactly the documented parameters' {
-            $common = [System.Management.Automation.PSCmdlet]::CommonParameters
-            (Get-Command Get-VirtDomain).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object |
-                Should -Be @('Name', 'Server', 'State', 'Uuid')
+            Get-DeclaredParameter Get-VirtDomain | Should -Be @('Name', 'Server', 'State', 'Uuid')
         }
     }
 

@@ -10,9 +10,7 @@ Describe 'Get-VirtDomainXml' -Tag Unit {
     AfterAll { Remove-TestHost }
 
     It 'has exactly the documented parameters' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters
-        (Get-Command Get-VirtDomainXml).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object |
-            Should -Be @('Inactive', 'InputObject', 'Name', 'Server', 'Uuid')
+        Get-DeclaredParameter Get-VirtDomainXml | Should -Be @('Inactive', 'InputObject', 'Name', 'Server', 'Uuid')
     }
 
     It 'returns the live definition with the domain id' {

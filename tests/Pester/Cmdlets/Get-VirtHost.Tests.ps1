@@ -7,8 +7,7 @@ Describe 'Get-VirtHost' -Tag Unit {
     AfterEach { Remove-TestHost }
 
     It 'has exactly the documented parameters' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters
-        (Get-Command Get-VirtHost).Parameters.Keys.Where({ $_ -notin $common }) | Should -Be @('Name')
+        Get-DeclaredParameter Get-VirtHost | Should -Be @('Name')
     }
 
     It 'returns the default host when none is connected' {

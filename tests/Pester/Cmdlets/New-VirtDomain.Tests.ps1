@@ -8,9 +8,7 @@ Describe 'New-VirtDomain' -Tag Unit {
     AfterAll { Remove-TestHost }
 
     It 'has exactly the documented parameters' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        (Get-Command New-VirtDomain).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object |
-            Should -Be @('Path', 'Server', 'Xml')
+        Get-DeclaredParameter New-VirtDomain | Should -Be @('Path', 'Server', 'Xml')
     }
 
     It 'defines a persistent, shut off domain from XML text' {

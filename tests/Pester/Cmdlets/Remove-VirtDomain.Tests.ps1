@@ -10,11 +10,8 @@ Describe 'Remove-VirtDomain' -Tag Unit {
     AfterAll { Remove-TestHost }
 
     It 'has exactly the documented parameters and ConfirmImpact High' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        (Get-Command Remove-VirtDomain).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object |
-            Should -Be @('Force', 'InputObject', 'Name', 'Server', 'Uuid')
-        (Get-Command Remove-VirtDomain).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact |
-            Should -Be 'High'
+        Get-DeclaredParameter Remove-VirtDomain | Should -Be @('Force', 'InputObject', 'Name', 'Server', 'Uuid')
+        Get-ConfirmImpact Remove-VirtDomain | Should -Be 'High'
     }
 
     It 'removes nothing with -WhatIf' {

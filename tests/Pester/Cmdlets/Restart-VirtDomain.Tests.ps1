@@ -8,9 +8,7 @@ Describe 'Restart-VirtDomain' -Tag Unit {
     AfterAll { Remove-TestHost }
 
     It 'has exactly the documented parameters' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        (Get-Command Restart-VirtDomain).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object |
-            Should -Be @('InputObject', 'Name', 'PassThru', 'Server', 'Uuid')
+        Get-DeclaredParameter Restart-VirtDomain | Should -Be @('InputObject', 'Name', 'PassThru', 'Server', 'Uuid')
     }
 
     It 'reboots a running domain, which stays running' {
@@ -18,8 +16,7 @@ Describe 'Restart-VirtDomain' -Tag Unit {
     }
 
     It 'has ConfirmImpact Medium' {
-        (Get-Command Restart-VirtDomain).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact |
-            Should -Be 'Medium'
+        Get-ConfirmImpact Restart-VirtDomain | Should -Be 'Medium'
     }
 
     It 'reports OperationInvalid for an inactive domain' {

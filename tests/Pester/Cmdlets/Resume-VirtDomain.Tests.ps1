@@ -8,9 +8,7 @@ Describe 'Resume-VirtDomain' -Tag Unit {
     AfterAll { Remove-TestHost }
 
     It 'has exactly the documented parameters' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        (Get-Command Resume-VirtDomain).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object |
-            Should -Be @('InputObject', 'Name', 'PassThru', 'Server', 'Uuid')
+        Get-DeclaredParameter Resume-VirtDomain | Should -Be @('InputObject', 'Name', 'PassThru', 'Server', 'Uuid')
     }
 
     It 'changes nothing with -WhatIf' {

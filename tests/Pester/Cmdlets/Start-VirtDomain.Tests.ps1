@@ -10,11 +10,8 @@ Describe 'Start-VirtDomain' -Tag Unit {
     AfterAll { Remove-TestHost }
 
     It 'has exactly the documented parameters' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        (Get-Command Start-VirtDomain).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object |
-            Should -Be @('InputObject', 'Name', 'PassThru', 'Server', 'Uuid')
-        (Get-Command Start-VirtDomain).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact |
-            Should -Be 'Low'
+        Get-DeclaredParameter Start-VirtDomain | Should -Be @('InputObject', 'Name', 'PassThru', 'Server', 'Uuid')
+        Get-ConfirmImpact Start-VirtDomain | Should -Be 'Low'
     }
 
     It 'changes nothing with -WhatIf' {

@@ -11,11 +11,8 @@ Describe 'Stop-VirtDomain' -Tag Unit {
     AfterAll { Remove-TestHost }
 
     It 'has exactly the documented parameters and ConfirmImpact Medium' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        (Get-Command Stop-VirtDomain).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object |
-            Should -Be @('Force', 'InputObject', 'Name', 'PassThru', 'Server', 'Uuid')
-        (Get-Command Stop-VirtDomain).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact |
-            Should -Be 'Medium'
+        Get-DeclaredParameter Stop-VirtDomain | Should -Be @('Force', 'InputObject', 'Name', 'PassThru', 'Server', 'Uuid')
+        Get-ConfirmImpact Stop-VirtDomain | Should -Be 'Medium'
     }
 
     It 'changes nothing with -WhatIf' {

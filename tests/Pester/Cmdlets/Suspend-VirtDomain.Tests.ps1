@@ -8,9 +8,7 @@ Describe 'Suspend-VirtDomain' -Tag Unit {
     AfterAll { Remove-TestHost }
 
     It 'has exactly the documented parameters' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        (Get-Command Suspend-VirtDomain).Parameters.Keys.Where({ $_ -notin $common }) | Sort-Object |
-            Should -Be @('InputObject', 'Name', 'PassThru', 'Server', 'Uuid')
+        Get-DeclaredParameter Suspend-VirtDomain | Should -Be @('InputObject', 'Name', 'PassThru', 'Server', 'Uuid')
     }
 
     It 'changes nothing with -WhatIf' {
