@@ -35,6 +35,13 @@ function Invoke-Native([string] $what, [scriptblock] $command) {
     if ($LASTEXITCODE -ne 0) { throw "$what failed with exit code $LASTEXITCODE" }
 }
 
+# Runs a fresh PowerShell of the same version as this one (also when this one runs as a dotnet tool).
+function Invoke-FreshPwsh {
+    $self = Get-Process -Id $PID
+    if ($self.ProcessName -eq 'dotnet') { & $self.Path (Join-Path $PSHOME 'pwsh.dll') @args }
+    else { & $self.Path @args }
+}
+
 function Invoke-Docs {
     $helpOut = Join-Path $moduleOut 'en-US'
     New-Item -ItemType Directory -Force -Path $helpOut | Out-Null
@@ -118,8 +125,7 @@ function Invoke-Test {
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes(
         "& { $pesterScript } '$(Get-PesterManifest)' '$(Join-Path $root 'tests/Pester')' '$(Join-Path $moduleOut 'LibVirtPS.psd1')' '$($Tag -join ',')' '$(Join-Path $artifacts 'pester.xml')'"))
     $p = @{ passed = 0; failed = 1; skipped = 0 }
-    $pwsh = (Get-Process -Id $PID).Path
-    & $pwsh -NoProfile -NonInteractive -EncodedCommand $encoded | ForEach-Object {
+    Invoke-FreshPwsh -NoProfile -NonInteractive -OutputFormat Text -EncodedCommand $encoded | ForEach-Object {
         if ($_ -match '^PESTER-COUNTS (\d+) (\d+) (\d+) (\w+)') {
             $p = @{ passed = [int]$Matches[1]; failed = [int]$Matches[2]; skipped = [int]$Matches[3] }
             if ($Matches[4] -ne 'Passed' -and $p.failed -eq 0) { $p.failed = 1 }
@@ -138,8 +144,7 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Invoke-Build
-    $pwsh = (Get-Process -Id $PID).Path
-    & $pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tools/Tour.ps1') -ModulePath (Join-Path $moduleOut 'LibVirtPS.psd1')
+    Invoke-FreshPwsh -NoProfile -NonInteractive -File (Join-Path $root 'tools/Tour.ps1') -ModulePath (Join-Path $moduleOut 'LibVirtPS.psd1')
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

@@ -80,9 +80,21 @@ public sealed class BackingChainResolver
             return elements;
         }
 
+        // The resolver owns depth and context: probed layers continue the numbering below the last XML layer and
+        // belong to the same disk, whatever the prober filled in.
+        var lastDepth = elements[^1].Depth;
         var (last, below) = _prober.Continue(elements[^1], MaxDepth);
-        elements[^1] = last;
-        elements.AddRange(below.Select(e => e with { Host = context.Host, Domain = context.Domain, Target = context.Target }));
+        elements[^1] = WithContext(last, context, lastDepth);
+        elements.AddRange(below.Select((e, i) => WithContext(e, context, lastDepth + 1 + i)));
         return elements;
     }
+
+    private static BackingChainElement WithContext(BackingChainElement element, ChainContext context, int depth) => element with
+    {
+        Host = context.Host,
+        Domain = context.Domain,
+        Target = context.Target,
+        Depth = depth,
+        ChainClosed = false,
+    };
 }

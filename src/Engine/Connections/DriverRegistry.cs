@@ -51,6 +51,13 @@ public sealed class DriverRegistry
 
     public Task<IHypervisorDriver> OpenAsync(LibvirtUri uri, ConnectOptions options, CancellationToken cancellationToken)
     {
+        if (uri.IsClientSideDriver && uri.Driver != "test")
+        {
+            // libvirt serves these inside its client library (ESX, Hyper-V, VirtualBox, ...), never via a daemon.
+            throw new LibVirtException(ErrorCode.NoSupport, ErrorDomain.Remote,
+                $"'{uri.Driver}' hosts are served by libvirt's client-side driver, which LibVirtPS does not provide") { Target = uri.Original };
+        }
+
         var kind = Select(uri);
         if (!_factories.TryGetValue(kind, out var factory))
         {

@@ -5,10 +5,17 @@ namespace LibVirtPS.Engine.Xml;
 /// <summary>A network host of a network storage source: name/port over tcp, or a unix socket.</summary>
 public sealed record NetworkHost(string? Name, int? Port, string? Transport, string? Socket)
 {
-    /// <summary>host[:port], or unix:socket for a unix transport.</summary>
-    public override string ToString() => Socket is not null
-        ? $"unix:{Socket}"
-        : Port is int p ? $"{Name}:{p}" : Name ?? "";
+    /// <summary>host[:port] (an IPv6 address in brackets), or unix:socket for a unix transport.</summary>
+    public override string ToString()
+    {
+        if (Socket is not null || string.Equals(Transport, "unix", StringComparison.Ordinal))
+        {
+            return $"unix:{Socket}";
+        }
+
+        var name = Name is not null && Name.Contains(':') ? $"[{Name}]" : Name ?? "";
+        return Port is int p ? $"{name}:{p}" : name;
+    }
 }
 
 /// <summary>
@@ -18,7 +25,7 @@ public sealed record NetworkHost(string? Name, int? Port, string? Transport, str
 /// </summary>
 public sealed record StorageSource
 {
-    /// <summary>file, block, network, volume, dir, nvme, vhostuser.</summary>
+    /// <summary>file, block, dir, network, volume, nvme, vhostuser, vhostvdpa (see XmlEnums.StorageTypes).</summary>
     public string Type { get; init; } = "file";
 
     /// <summary>driver type on the top, format type on backing layers (qcow2, raw, ...).</summary>
@@ -48,8 +55,14 @@ public sealed record StorageSource
     /// <summary>The source element as read (null when the layer had none).</summary>
     public XElement? SourceElement { get; init; }
 
-    /// <summary>Children of the backingStore element other than format, source and backingStore.</summary>
+    /// <summary>
+    /// Children of the backingStore element other than format, source and backingStore. Formatting adds them only
+    /// to a layer that has no BackingElement; otherwise they are already in place there.
+    /// </summary>
     public IReadOnlyList<XElement> ExtraElements { get; init; } = Array.Empty<XElement>();
+
+    /// <summary>The backingStore element this layer was read from (null on the top layer and on new layers).</summary>
+    public XElement? BackingElement { get; init; }
 
     /// <summary>The path a person reads: the file or device, a network URI, or pool/volume.</summary>
     public string? DisplayPath => Type switch
@@ -82,7 +95,7 @@ public sealed record StorageSource
             return $"{Protocol}+unix:///{name}?socket={first!.Socket}";
         }
 
-        var authority = first is null ? "" : first.ToString();
+        var authority = first?.ToString() ?? "";
         return $"{Protocol}://{authority}/{name}";
     }
 }
@@ -90,7 +103,7 @@ public sealed record StorageSource
 /// <summary>A domain's disk device (libvirt's virDomainDiskDef), the parts the project models.</summary>
 public sealed record DiskDefinition
 {
-    /// <summary>disk, cdrom, floppy, lun.</summary>
+    /// <summary>disk, cdrom, floppy, lun (see XmlEnums.DiskDevices).</summary>
     public string Device { get; init; } = "disk";
 
     public string? Target { get; init; }

@@ -5,14 +5,24 @@ using static LibVirtPS.Engine.Xml.XmlSupport;
 namespace LibVirtPS.Engine.Xml;
 
 /// <summary>
-/// Parse and format of a domain's disk element with its nested backingStore chain. Format starts from the element
-/// as read, so what is not modelled survives a round trip untouched.
+/// Parse and format of a domain's disk element with its nested backingStore chain. Format starts from the elements
+/// as read and rewrites only what the model changed, so what is not modelled survives a round trip untouched and
+/// in place.
 /// </summary>
 public static class DiskXml
 {
     /// <summary>Storage source types libvirt accepts on disk and backingStore elements.</summary>
-    public static readonly IReadOnlySet<string> SourceTypes =
-        new HashSet<string>(StringComparer.Ordinal) { "file", "block", "dir", "network", "volume", "nvme", "vhostuser", "vhostvdpa" };
+    public static readonly IReadOnlySet<string> SourceTypes = new HashSet<string>(XmlEnums.StorageTypes.Names, StringComparer.Ordinal);
+
+    /// <summary>The source attribute that holds the path, per storage type.</summary>
+    private static readonly IReadOnlyDictionary<string, string> PathAttributes = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["file"] = "file",
+        ["block"] = "dev",
+        ["dir"] = "dir",
+        ["vhostuser"] = "path",
+        ["vhostvdpa"] = "dev",
+    };
 
     public static DiskDefinition Parse(XElement disk)
     {
@@ -23,6 +33,12 @@ public static class DiskXml
 
         var type = Attr(disk, "type") ?? "file";
         CheckSourceType(disk, type);
+        var device = Attr(disk, "device") ?? "disk";
+        if (!XmlEnums.DiskDevices.IsDefined(device))
+        {
+            throw Error(disk, $"Unknown disk device '{device}' (expected {string.Join(", ", XmlEnums.DiskDevices.Names)})");
+        }
+
         var driver = disk.Element("driver");
         var target = disk.Element("target");
         var targetDev = Attr(target, "dev");
@@ -31,15 +47,14 @@ public static class DiskXml
             throw Error(target ?? disk, "A disk needs a <target dev='...'/>");
         }
 
-        var source = ParseSource(disk, type, Attr(driver, "type"), index: null);
         return new DiskDefinition
         {
-            Device = Attr(disk, "device") ?? "disk",
+            Device = device,
             Target = targetDev,
             Bus = Attr(target, "bus"),
             ReadOnly = disk.Element("readonly") is not null,
             DriverName = Attr(driver, "name"),
-            Source = source,
+            Source = ParseSource(disk, type, Attr(driver, "type"), index: null),
             Element = new XElement(disk),
         };
     }
@@ -47,22 +62,22 @@ public static class DiskXml
     public static XElement Format(DiskDefinition disk)
     {
         var element = disk.Element is null ? new XElement("disk") : new XElement(disk.Element);
-        SetAttr(element, "type", disk.Source.Type);
-        SetAttr(element, "device", disk.Device);
+        SetUnlessDefault(element, "type", disk.Source.Type, "file");
+        SetUnlessDefault(element, "device", disk.Device, "disk");
         var driver = element.Element("driver");
-        if (disk.Source.Format is not null || disk.DriverName is not null)
+        if (driver is null && (disk.Source.Format is not null || disk.DriverName is not null))
         {
-            if (driver is null)
-            {
-                driver = new XElement("driver");
-                element.AddFirst(driver);
-            }
+            driver = new XElement("driver");
+            element.AddFirst(driver);
+        }
 
+        if (driver is not null)
+        {
             SetAttr(driver, "name", disk.DriverName);
             SetAttr(driver, "type", disk.Source.Format);
         }
 
-        ReplaceSourceAndChain(element, disk.Source, insertAfter: driver);
+        FormatSourceAndChain(element, disk.Source, after: driver);
         var target = element.Element("target");
         if (target is null)
         {
@@ -86,9 +101,9 @@ public static class DiskXml
 
     private static void CheckSourceType(XElement at, string type)
     {
-        if (!SourceTypes.Contains(type))
+        if (!XmlEnums.StorageTypes.IsDefined(type))
         {
-            throw Error(at, $"Unknown storage source type '{type}'");
+            throw Error(at, $"Unknown storage source type '{type}' (expected {string.Join(", ", XmlEnums.StorageTypes.Names)})");
         }
     }
 
@@ -109,118 +124,134 @@ public static class DiskXml
             {
                 var backingType = Attr(backing, "type") ?? throw Error(backing, "A <backingStore> needs a type attribute");
                 CheckSourceType(backing, backingType);
-                var backingFormat = Attr(backing.Element("format"), "type");
                 if (backing.Element("source") is null)
                 {
                     throw Error(backing, "A <backingStore> needs a <source> element");
                 }
 
-                below = ParseSource(backing, backingType, backingFormat, IntAttr(backing, "index"));
+                below = ParseSource(backing, backingType, Attr(backing.Element("format"), "type"), IntAttr(backing, "index"));
             }
         }
 
-        var hosts = source?.Elements("host").Select(ParseHost).ToList() ?? new List<NetworkHost>();
+        var network = type == "network";
+        var protocol = network ? Attr(source, "protocol") : null;
+        if (network && source is not null && !XmlEnums.NetworkProtocols.IsDefined(protocol))
+        {
+            throw Error(source, $"Unknown network protocol '{protocol}' (expected {string.Join(", ", XmlEnums.NetworkProtocols.Names)})");
+        }
+
+        var isBacking = owner.Name.LocalName == "backingStore";
         return new StorageSource
         {
             Type = type,
             Format = format,
-            Path = type switch
-            {
-                "file" => Attr(source, "file"),
-                "block" => Attr(source, "dev"),
-                "dir" => Attr(source, "dir"),
-                "vhostuser" => Attr(source, "path"),
-                _ => null,
-            },
-            Protocol = type == "network" ? Attr(source, "protocol") : null,
-            NetworkName = type == "network" ? Attr(source, "name") : null,
-            Hosts = hosts,
+            Path = PathAttributes.TryGetValue(type, out var pathAttribute) ? Attr(source, pathAttribute) : null,
+            Protocol = protocol,
+            NetworkName = network ? Attr(source, "name") : null,
+            Hosts = source?.Elements("host").Select(ParseHost).ToList() ?? new List<NetworkHost>(),
             Pool = type == "volume" ? Attr(source, "pool") : null,
             Volume = type == "volume" ? Attr(source, "volume") : null,
             Index = index,
             BackingStore = below,
             ChainClosed = closed,
             SourceElement = source is null ? null : new XElement(source),
-            ExtraElements = owner.Name.LocalName == "backingStore"
+            ExtraElements = isBacking
                 ? owner.Elements().Where(e => e.Name.LocalName is not ("format" or "source" or "backingStore")).Select(e => new XElement(e)).ToList()
                 : Array.Empty<XElement>(),
+            BackingElement = isBacking ? new XElement(owner) : null,
         };
     }
 
     private static NetworkHost ParseHost(XElement host)
     {
+        var transport = Attr(host, "transport");
+        if (transport is not null && !XmlEnums.HostTransports.IsDefined(transport))
+        {
+            throw Error(host, $"Unknown host transport '{transport}' (expected {string.Join(", ", XmlEnums.HostTransports.Names)})");
+        }
+
         var port = IntAttr(host, "port");
         if (port is < 0 or > 65535)
         {
-            throw Error(host, $"Port {port} is out of range");
+            throw Error(host, $"Port {port} is out of range (0-65535)");
         }
 
-        return new NetworkHost(Attr(host, "name"), port, Attr(host, "transport"), Attr(host, "socket"));
+        var socket = Attr(host, "socket");
+        var name = Attr(host, "name");
+        if (transport == "unix" ? socket is null : name is null)
+        {
+            throw Error(host, transport == "unix" ? "A unix <host> needs a socket attribute" : "A <host> needs a name attribute");
+        }
+
+        return new NetworkHost(name, port, transport, socket);
     }
 
-    private static void ReplaceSourceAndChain(XElement owner, StorageSource source, XElement? insertAfter)
+    /// <summary>Writes the source and the backingStore chain of 'owner' where they were, or after 'after'.</summary>
+    private static void FormatSourceAndChain(XElement owner, StorageSource source, XElement? after)
     {
-        var oldSource = owner.Element("source");
-        var oldBacking = owner.Element("backingStore");
-        var anchor = oldSource ?? oldBacking;
         var newSource = FormatSource(source);
-        var newBacking = FormatBacking(source);
-        var replacements = new List<XElement>();
-        if (newSource is not null)
+        var sourceElement = Place(owner, owner.Element("source"), newSource, after);
+        Place(owner, owner.Element("backingStore"), FormatBacking(source), sourceElement ?? after);
+    }
+
+    /// <summary>Replaces 'old' by 'replacement' in place, or inserts the replacement after 'after'.</summary>
+    private static XElement? Place(XElement owner, XElement? old, XElement? replacement, XElement? after)
+    {
+        if (old is not null)
         {
-            replacements.Add(newSource);
+            if (replacement is null)
+            {
+                old.Remove();
+            }
+            else
+            {
+                old.ReplaceWith(replacement);
+            }
+        }
+        else if (replacement is not null)
+        {
+            if (after is not null)
+            {
+                after.AddAfterSelf(replacement);
+            }
+            else
+            {
+                owner.AddFirst(replacement);
+            }
         }
 
-        if (newBacking is not null)
-        {
-            replacements.Add(newBacking);
-        }
-
-        if (anchor is not null)
-        {
-            anchor.AddBeforeSelf(replacements);
-        }
-        else if (insertAfter is not null)
-        {
-            insertAfter.AddAfterSelf(replacements);
-        }
-        else
-        {
-            owner.AddFirst(replacements);
-        }
-
-        oldSource?.Remove();
-        oldBacking?.Remove();
+        return replacement;
     }
 
     private static XElement? FormatSource(StorageSource source)
     {
-        if (source.SourceElement is null && source.Path is null && source.Protocol is null && source.Pool is null)
+        if (source.SourceElement is null && source.Path is null && source.Protocol is null && source.Pool is null
+            && source.Volume is null && source.Hosts.Count == 0)
         {
             return null;
         }
 
         var element = source.SourceElement is null ? new XElement("source") : new XElement(source.SourceElement);
+        // A path-typed source keeps only its own path attribute, so a changed type leaves no stale path behind.
+        var own = PathAttributes.GetValueOrDefault(source.Type);
+        foreach (var attribute in PathAttributes.Values.Distinct())
+        {
+            if (attribute == own)
+            {
+                SetAttr(element, attribute, source.Path);
+            }
+            else if (own is not null)
+            {
+                element.Attribute(attribute)?.Remove();
+            }
+        }
+
         switch (source.Type)
         {
-            case "file": SetAttr(element, "file", source.Path); break;
-            case "block": SetAttr(element, "dev", source.Path); break;
-            case "dir": SetAttr(element, "dir", source.Path); break;
-            case "vhostuser": SetAttr(element, "path", source.Path); break;
             case "network":
                 SetAttr(element, "protocol", source.Protocol);
                 SetAttr(element, "name", source.NetworkName);
-                element.Elements("host").Remove();
-                var hosts = source.Hosts.Select(FormatHost).ToList();
-                if (element.FirstNode is null)
-                {
-                    element.Add(hosts);
-                }
-                else
-                {
-                    element.AddFirst(hosts);
-                }
-
+                FormatHosts(element, source.Hosts);
                 break;
             case "volume":
                 SetAttr(element, "pool", source.Pool);
@@ -231,9 +262,39 @@ public static class DiskXml
         return element;
     }
 
-    private static XElement FormatHost(NetworkHost host)
+    /// <summary>Keeps each host element that still says what the model says; rewrites, adds or drops the rest.</summary>
+    private static void FormatHosts(XElement source, IReadOnlyList<NetworkHost> hosts)
     {
-        var element = new XElement("host");
+        var existing = source.Elements("host").ToList();
+        for (var i = 0; i < hosts.Count; i++)
+        {
+            if (i < existing.Count)
+            {
+                if (!Equals(ParseHost(existing[i]), hosts[i]))
+                {
+                    WriteHost(existing[i], hosts[i]);
+                }
+            }
+            else
+            {
+                var added = WriteHost(new XElement("host"), hosts[i]);
+                var last = source.Elements("host").LastOrDefault();
+                if (last is not null)
+                {
+                    last.AddAfterSelf(added);
+                }
+                else
+                {
+                    source.AddFirst(added);
+                }
+            }
+        }
+
+        existing.Skip(hosts.Count).ToList().ForEach(h => h.Remove());
+    }
+
+    private static XElement WriteHost(XElement element, NetworkHost host)
+    {
         SetAttr(element, "transport", host.Transport);
         SetAttr(element, "name", host.Name);
         SetAttr(element, "port", host.Port?.ToString(CultureInfo.InvariantCulture));
@@ -244,32 +305,44 @@ public static class DiskXml
     /// <summary>The backingStore element that follows a source: the next layer, the closing empty element, or none.</summary>
     private static XElement? FormatBacking(StorageSource source)
     {
-        if (source.BackingStore is { } below)
+        if (source.BackingStore is not { } below)
         {
-            var element = new XElement("backingStore");
-            SetAttr(element, "type", below.Type);
-            SetAttr(element, "index", below.Index?.ToString(CultureInfo.InvariantCulture));
-            if (below.Format is not null)
-            {
-                element.Add(new XElement("format", new XAttribute("type", below.Format)));
-            }
-
-            var belowSource = FormatSource(below);
-            if (belowSource is not null)
-            {
-                element.Add(belowSource);
-            }
-
-            element.Add(below.ExtraElements.Select(e => new XElement(e)));
-            var next = FormatBacking(below);
-            if (next is not null)
-            {
-                element.Add(next);
-            }
-
-            return element;
+            return source.ChainClosed ? new XElement("backingStore") : null;
         }
 
-        return source.ChainClosed ? new XElement("backingStore") : null;
+        var element = below.BackingElement is null ? new XElement("backingStore") : new XElement(below.BackingElement);
+        SetAttr(element, "type", below.Type);
+        SetAttr(element, "index", below.Index?.ToString(CultureInfo.InvariantCulture));
+        var format = element.Element("format");
+        if (below.Format is null)
+        {
+            format?.Remove();
+        }
+        else if (format is null)
+        {
+            format = new XElement("format", new XAttribute("type", below.Format));
+            element.AddFirst(format);
+        }
+        else
+        {
+            SetAttr(format, "type", below.Format);
+        }
+
+        if (below.BackingElement is null)
+        {
+            element.Add(below.ExtraElements.Select(e => new XElement(e)));
+        }
+
+        FormatSourceAndChain(element, below, after: format);
+        return element;
+    }
+
+    /// <summary>Writes an attribute unless it is absent and the value is libvirt's default for it.</summary>
+    private static void SetUnlessDefault(XElement element, string name, string value, string defaultValue)
+    {
+        if (element.Attribute(name) is not null || value != defaultValue)
+        {
+            SetAttr(element, name, value);
+        }
     }
 }

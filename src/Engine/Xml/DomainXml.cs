@@ -62,11 +62,17 @@ public static class DomainXml
             }
         }
 
-        var disks = root.Element("devices")?.Elements("disk").Select(DiskXml.Parse).ToList() ?? new List<DiskDefinition>();
-        var duplicate = disks.GroupBy(d => d.Target).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
+        var disks = new List<DiskDefinition>();
+        var targets = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var diskElement in root.Element("devices")?.Elements("disk") ?? Enumerable.Empty<XElement>())
         {
-            throw Error(duplicate.Last().Element ?? root, $"Two disks use the target '{duplicate.Key}'");
+            var disk = DiskXml.Parse(diskElement);
+            if (!targets.Add(disk.Target!))
+            {
+                throw Error(diskElement, $"Two disks use the target '{disk.Target}'");
+            }
+
+            disks.Add(disk);
         }
 
         return new DomainDefinition
@@ -93,25 +99,87 @@ public static class DomainXml
             SetChildValue(root, "uuid", uuid.ToString("D"), after: "name");
         }
 
-        var devices = root.Element("devices");
-        if (devices is not null)
+        FormatMemory(root, domain);
+        FormatDisks(root, domain.Disks);
+        return root.ToString(SaveOptions.DisableFormatting);
+    }
+
+    /// <summary>Rewrites memory, currentMemory and vcpu only where the model no longer matches the document.</summary>
+    private static void FormatMemory(XElement root, DomainDefinition domain)
+    {
+        var memory = root.Element("memory");
+        if (memory is null)
         {
-            var oldDisks = devices.Elements("disk").ToList();
-            var anchor = oldDisks.FirstOrDefault();
-            var formatted = domain.Disks.Select(DiskXml.Format).ToList();
-            if (anchor is not null)
+            memory = new XElement("memory");
+            (root.Element("uuid") ?? root.Element("name"))!.AddAfterSelf(memory);
+            MemoryUnits.WriteElement(memory, domain.MaxMemoryBytes);
+        }
+        else if (MemoryUnits.ParseElement(memory) != domain.MaxMemoryBytes)
+        {
+            MemoryUnits.WriteElement(memory, domain.MaxMemoryBytes);
+        }
+
+        var current = root.Element("currentMemory");
+        if (current is null && domain.MemoryBytes != domain.MaxMemoryBytes)
+        {
+            current = new XElement("currentMemory");
+            memory.AddAfterSelf(current);
+            MemoryUnits.WriteElement(current, domain.MemoryBytes);
+        }
+        else if (current is not null && Math.Min(MemoryUnits.ParseElement(current), domain.MaxMemoryBytes) != domain.MemoryBytes)
+        {
+            MemoryUnits.WriteElement(current, domain.MemoryBytes);
+        }
+
+        var vcpu = root.Element("vcpu");
+        var vcpuText = domain.VirtualCpus.ToString(CultureInfo.InvariantCulture);
+        if (vcpu is null && domain.VirtualCpus != 1)
+        {
+            (current ?? memory).AddAfterSelf(new XElement("vcpu", vcpuText));
+        }
+        else if (vcpu is not null && vcpu.Value.Trim() != vcpuText)
+        {
+            vcpu.Value = vcpuText;
+        }
+    }
+
+    /// <summary>Puts each formatted disk where the disk of the same position was; extra disks follow the last one.</summary>
+    private static void FormatDisks(XElement root, IReadOnlyList<DiskDefinition> disks)
+    {
+        var devices = root.Element("devices");
+        if (devices is null)
+        {
+            if (disks.Count == 0)
             {
-                anchor.AddBeforeSelf(formatted);
+                return;
+            }
+
+            devices = new XElement("devices");
+            root.Add(devices);
+        }
+
+        var old = devices.Elements("disk").ToList();
+        XElement? last = null;
+        for (var i = 0; i < disks.Count; i++)
+        {
+            var formatted = DiskXml.Format(disks[i]);
+            if (i < old.Count)
+            {
+                old[i].ReplaceWith(formatted);
+            }
+            else if (last is not null)
+            {
+                last.AddAfterSelf(formatted);
             }
             else
             {
                 devices.AddFirst(formatted);
             }
 
-            oldDisks.ForEach(d => d.Remove());
+            last = formatted;
         }
 
-        return root.ToString(SaveOptions.DisableFormatting);
+        old.Skip(disks.Count).ToList().ForEach(d => d.Remove());
     }
 
     private static void SetChildValue(XElement root, string name, string value, string? after)

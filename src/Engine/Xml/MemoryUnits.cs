@@ -4,7 +4,7 @@ using System.Xml.Linq;
 namespace LibVirtPS.Engine.Xml;
 
 /// <summary>
-/// libvirt's scaled integers: b/bytes; a prefix letter alone or with "iB" is a power of 1024, with "B" a power of
+/// libvirt's scaled integers: b/byte/bytes; a prefix letter alone or with "iB" is a power of 1024, with "B" a power of
 /// 1000 (case-insensitive). A memory element without a unit is in KiB.
 /// </summary>
 public static class MemoryUnits
@@ -13,7 +13,8 @@ public static class MemoryUnits
 
     public static long ParseElement(XElement element)
     {
-        var unit = element.Attribute("unit")?.Value ?? "KiB";
+        // An empty unit attribute counts as absent, as in libvirt.
+        var unit = element.Attribute("unit")?.Value is { Length: > 0 } given ? given : "KiB";
         var text = element.Value.Trim();
         var factor = Factor(unit) ?? throw XmlSupport.Error(element, $"Unknown unit '{unit}'");
         if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
@@ -31,10 +32,20 @@ public static class MemoryUnits
         }
     }
 
+    /// <summary>Writes a size as libvirt does: in KiB when it is a whole number of KiB, otherwise in bytes.</summary>
+    public static void WriteElement(XElement element, long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        var kib = bytes % 1024 == 0;
+        element.SetAttributeValue("unit", kib ? "KiB" : "b");
+        element.Value = (kib ? bytes / 1024 : bytes).ToString(CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Bytes per unit, or null for a unit libvirt does not know.</summary>
     public static ulong? Factor(string unit)
     {
-        if (unit.Equals("b", StringComparison.OrdinalIgnoreCase) || unit.Equals("bytes", StringComparison.OrdinalIgnoreCase))
+        if (unit.Equals("b", StringComparison.OrdinalIgnoreCase) || unit.Equals("byte", StringComparison.OrdinalIgnoreCase)
+            || unit.Equals("bytes", StringComparison.OrdinalIgnoreCase))
         {
             return 1;
         }
