@@ -143,7 +143,9 @@ public class RpcClientTests
         await WaitUntil(() => daemon.PingsReceived >= 4);
         Assert.True(client.IsConnected);
 
-        var pending = client.CallAsync(RemoteProcedures.ConnectGetType, CancellationToken.None);
+        var never = new TaskCompletionSource<string>();
+        daemon.On(RemoteProcedures.ConnectGetHostname, (_, _) => never.Task);
+        var pending = client.CallAsync(RemoteProcedures.ConnectGetHostname, CancellationToken.None);
         daemon.GoSilent();
         var reason = await client.Closed.WaitAsync(Bounded);
         Assert.Contains("keepalive", reason.Message);
