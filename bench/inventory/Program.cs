@@ -17,6 +17,7 @@ public static class Program
 {
     private const string Uri = "test+unix:///default";
     private const int Window = 64;
+    private const int Repetitions = 5;
 
     public static async Task<int> Main(string[] args)
     {
@@ -33,29 +34,52 @@ public static class Program
             await ForEachWindowedAsync(names, name => keeper.DefineDomainAsync(Xml(name), CancellationToken.None));
             Console.WriteLine($"defined {count} domains in {define.Elapsed.TotalSeconds:0.00} s");
 
-            // Warm-up of every peer, so the first measurement pays no one-time costs.
+            // Warm-up of every peer, so that no measurement pays one-time costs; then each measurement is repeated,
+            // interleaved so that load from elsewhere on the machine falls on every peer alike, and the median taken.
             await OursInventoryAsync();
             RunPython(python, peer, "inventory", null);
+            var ours = new List<double>();
+            var oursXmlOnly = new List<double>();
+            var py = new List<double>();
+            var pyWall = new List<double>();
+            var items = 0;
+            for (var i = 0; i < Repetitions; i++)
+            {
+                var run = await TimeAsync(OursInventoryAsync);
+                items = run.Items;
+                ours.Add(run.Seconds);
+                oursXmlOnly.Add((await TimeAsync(OursXmlOnlyAsync)).Seconds);
+                var (_, inner, wall) = RunPython(python, peer, "inventory", null);
+                py.Add(inner);
+                pyWall.Add(wall);
+            }
 
-            var ours = await TimeAsync(OursInventoryAsync);
-            var oursXmlOnly = await TimeAsync(OursXmlOnlyAsync);
-            var (pyItems, pyInner, pyWall) = RunPython(python, peer, "inventory", null);
             var (virshItems, virshWall) = VirshInventory();
             Console.WriteLine();
-            Console.WriteLine($"Full inventory with XML ({ours.Items} domains):");
-            Report("LibVirtPS remote driver (in-process)", ours.Seconds, ours.Seconds);
-            Report("LibVirtPS RPC client, same calls as python (list + XML)", oursXmlOnly.Seconds, ours.Seconds);
-            Report($"python3-libvirt ({pyItems}; process {pyWall:0.000} s)", pyInner, ours.Seconds);
-            Report($"virsh list --all + dumpxml each ({virshItems})", virshWall, ours.Seconds);
+            Console.WriteLine($"Full inventory with every domain's XML, {items} domains (median of {Repetitions}; virsh once):");
+            Report("LibVirtPS remote driver: DomainInfo + XML of each", Median(ours), Median(ours));
+            Report("LibVirtPS RPC client: python's calls (list + XML)", Median(oursXmlOnly), Median(ours));
+            Report($"python3-libvirt listAllDomains + XMLDesc (process {Median(pyWall):0.000} s)", Median(py), Median(ours));
+            Report("virsh list --all + virsh dumpxml each", virshWall, Median(ours));
 
-            var lookupsSequential = await TimeAsync(() => OursLookupsAsync(names, 1));
-            var lookupsPipelined = await TimeAsync(() => OursLookupsAsync(names, Window));
-            var (pyLookups, pyLookupInner, pyLookupWall) = RunPython(python, peer, "lookups", names);
+            var sequential = new List<double>();
+            var pipelined = new List<double>();
+            var pyLookups = new List<double>();
+            var rawLookups = new List<double>();
+            for (var i = 0; i < Repetitions; i++)
+            {
+                rawLookups.Add((await TimeAsync(() => OursRawLookupsAsync(names))).Seconds);
+                sequential.Add((await TimeAsync(() => OursLookupsAsync(names, 1))).Seconds);
+                pipelined.Add((await TimeAsync(() => OursLookupsAsync(names, Window))).Seconds);
+                pyLookups.Add(RunPython(python, peer, "lookups", names).Inner);
+            }
+
             Console.WriteLine();
-            Console.WriteLine($"{count} lookups by name:");
-            Report("LibVirtPS, one after another (lookup + info + autostart)", lookupsSequential.Seconds, lookupsSequential.Seconds);
-            Report($"LibVirtPS, {Window} in flight", lookupsPipelined.Seconds, lookupsSequential.Seconds);
-            Report($"python3-libvirt lookupByName ({pyLookups}; process {pyLookupWall:0.000} s)", pyLookupInner, lookupsSequential.Seconds);
+            Console.WriteLine($"{count} lookups by name (median of {Repetitions}):");
+            Report("LibVirtPS LookupDomain one after another (lookup, then info + autostart)", Median(sequential), Median(sequential));
+            Report($"LibVirtPS LookupDomain, {Window} in flight", Median(pipelined), Median(sequential));
+            Report("LibVirtPS RPC client: python's call (DOMAIN_LOOKUP_BY_NAME) one after another", Median(rawLookups), Median(sequential));
+            Report("python3-libvirt lookupByName one after another", Median(pyLookups), Median(sequential));
             return 0;
         }
         finally
@@ -105,6 +129,19 @@ public static class Program
         await ForEachWindowedAsync(Enumerable.Range(0, xml.Length).ToArray(), async i =>
             xml[i] = await driver.Client.CallAsync(RemoteProcedures.DomainGetXmlDesc, new DomainFlagsArgs(list.Domains[i], 0), CancellationToken.None));
         return xml.Count(x => x.Length > 0);
+    }
+
+    private static async Task<int> OursRawLookupsAsync(string[] names)
+    {
+        await using var driver = await OpenAsync();
+        var found = 0;
+        foreach (var name in names)
+        {
+            var handle = await driver.Client.CallAsync(RemoteProcedures.DomainLookupByName, name, CancellationToken.None);
+            found += handle.Uuid != Guid.Empty ? 1 : 0;
+        }
+
+        return found;
     }
 
     private static async Task<int> OursLookupsAsync(string[] names, int window)
@@ -186,7 +223,9 @@ public static class Program
         return process.ExitCode == 0 ? (output, 0) : throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}");
     }
 
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
     private static void Report(string label, double seconds, double baseline) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {label,-72} {seconds,8:0.000} s   x{seconds / baseline,6:0.00} vs first line"));
+            $"  {label,-84} {seconds,8:0.000} s   x{seconds / baseline,6:0.00} of the first line"));
 }
