@@ -3,6 +3,5 @@
 # Usage: bench/inventory/run.sh [domain count, default 1000]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-dotnet build "$here/InventoryBench.csproj" -c Release -nologo -v q -o "$here/bin/out" >/dev/null
-cp "$here/peer.py" "$here/bin/out/peer.py"
-exec dotnet "$here/bin/out/InventoryBench.dll" "${1:-1000}" /usr/bin/python3
+dotnet build "$here/InventoryBench.csproj" -c Release -nologo -v q >/dev/null
+exec dotnet "$here/bin/Release/net10.0/InventoryBench.dll" "${1:-1000}" /usr/bin/python3
