@@ -97,7 +97,9 @@ public sealed class RpcClient : IAsyncDisposable
     {
         if (Interlocked.CompareExchange(ref _keepalive, Task.CompletedTask, null) is null)
         {
-            _keepalive = Task.Run(KeepaliveLoopAsync);
+            var monitor = new KeepaliveMonitor(_options, () => Volatile.Read(ref _lastInbound),
+                () => SendKeepaliveAsync(RpcPrograms.KeepalivePing), failure => Fail(failure));
+            _keepalive = Task.Run(() => monitor.RunAsync(_shutdown.Token));
         }
     }
 
@@ -305,47 +307,6 @@ public sealed class RpcClient : IAsyncDisposable
         catch (Exception ex) when (ex is LibVirtException or OperationCanceledException)
         {
             // A failed write has already failed the connection; nothing more to do here.
-        }
-    }
-
-    private async Task KeepaliveLoopAsync()
-    {
-        var interval = _options.KeepaliveInterval;
-        var missed = 0;
-        var lastPing = long.MinValue;
-        try
-        {
-            while (IsConnected)
-            {
-                await Task.Delay(interval, _shutdown.Token).ConfigureAwait(false);
-                var lastInbound = Volatile.Read(ref _lastInbound);
-                if (lastInbound >= lastPing)
-                {
-                    // Something arrived since our last ping: the daemon is alive.
-                    missed = 0;
-                }
-
-                var idle = TimeSpan.FromMilliseconds(Environment.TickCount64 - lastInbound);
-                if (idle < interval)
-                {
-                    continue;
-                }
-
-                if (missed >= _options.KeepaliveCount)
-                {
-                    Fail(new ConnectionException(
-                        $"The daemon did not answer {missed} keepalive pings in {idle.TotalSeconds:0.#} s: connection declared dead"));
-                    return;
-                }
-
-                missed++;
-                lastPing = Environment.TickCount64;
-                await SendKeepaliveAsync(RpcPrograms.KeepalivePing).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
-        {
-            // The connection ended.
         }
     }
 
