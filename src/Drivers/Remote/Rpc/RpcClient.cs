@@ -19,6 +19,7 @@ public sealed class RpcClient : IAsyncDisposable
     private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
     private readonly ConcurrentDictionary<uint, RpcStream> _streams = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _callSlots;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TaskCompletionSource<ConnectionException> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _reader;
@@ -32,6 +33,7 @@ public sealed class RpcClient : IAsyncDisposable
         _stream = stream;
         _packets = new PacketReader(stream);
         _options = options ?? new RpcClientOptions();
+        _callSlots = new SemaphoreSlim(Math.Max(1, _options.MaxCallsInFlight));
         _reader = Task.Run(ReadLoopAsync);
     }
 
@@ -163,6 +165,48 @@ public sealed class RpcClient : IAsyncDisposable
         var args = new XdrWriter();
         writeArgs?.Invoke(args);
 
+        using var timeout = _options.CallTimeout == Timeout.InfiniteTimeSpan
+            ? new CancellationTokenSource()
+            : new CancellationTokenSource(_options.CallTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        await WaitForSlotAsync(procedure, linked.Token, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SendAndAwaitAsync(program, procedure, args, beforeSend, linked.Token, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _callSlots.Release();
+        }
+    }
+
+    /// <summary>
+    /// Waits for one of the daemon's request slots: libvirtd stops reading a client that has more calls in progress
+    /// than max_client_requests, which would also hold back our keepalive answers.
+    /// </summary>
+    private async Task WaitForSlotAsync(int procedure, CancellationToken callToken, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(callToken, _shutdown.Token);
+        try
+        {
+            await _callSlots.WaitAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            ThrowIfFailed();
+            throw TimedOut(procedure);
+        }
+
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            _callSlots.Release();
+            throw Rethrowable(failure);
+        }
+    }
+
+    private async Task<RpcPacket> SendAndAwaitAsync(uint program, int procedure, XdrWriter args, Action<uint>? beforeSend,
+        CancellationToken callToken, CancellationToken cancellationToken)
+    {
         var serial = unchecked((uint)Interlocked.Increment(ref _nextSerial));
         var call = new PendingCall(program, procedure);
         _pending[serial] = call;
@@ -172,11 +216,7 @@ public sealed class RpcClient : IAsyncDisposable
             throw Rethrowable(failure);
         }
 
-        using var timeout = _options.CallTimeout == Timeout.InfiniteTimeSpan
-            ? new CancellationTokenSource()
-            : new CancellationTokenSource(_options.CallTimeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        await using var registration = linked.Token.Register(() =>
+        await using var registration = callToken.Register(() =>
         {
             // Forget the serial first: a reply that still arrives is then dropped by the reader.
             _pending.TryRemove(serial, out _);
@@ -186,9 +226,7 @@ public sealed class RpcClient : IAsyncDisposable
             }
             else
             {
-                call.Completion.TrySetException(new ConnectionException(
-                    $"No reply to procedure {procedure} within {_options.CallTimeout.TotalSeconds:0.###} s",
-                    new TimeoutException(), lost: false));
+                call.Completion.TrySetException(TimedOut(procedure));
             }
         }).ConfigureAwait(false);
 
@@ -196,9 +234,9 @@ public sealed class RpcClient : IAsyncDisposable
         {
             beforeSend?.Invoke(serial);
             var header = new RpcHeader(program, RpcHeader.ProtocolVersion, procedure, PacketType.Call, serial, PacketStatus.Ok);
-            await SendAsync(header, args.WrittenMemory, linked.Token).ConfigureAwait(false);
+            await SendAsync(header, args.WrittenMemory, callToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        catch (OperationCanceledException) when (callToken.IsCancellationRequested)
         {
             // Cancelled while waiting for the writer: the registration has already completed the call.
         }
@@ -216,6 +254,9 @@ public sealed class RpcClient : IAsyncDisposable
 
         return reply;
     }
+
+    private ConnectionException TimedOut(int procedure) =>
+        new($"No reply to procedure {procedure} within {_options.CallTimeout.TotalSeconds:0.###} s", new TimeoutException(), lost: false);
 
     private async Task ReadLoopAsync()
     {
