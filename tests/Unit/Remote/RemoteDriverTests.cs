@@ -67,6 +67,18 @@ public class RemoteDriverTests
     }
 
     [Fact]
+    public async Task SilentDaemonFailsTheOpenWithinTheConnectTimeout()
+    {
+        var (daemon, stream) = MockDaemon.StartWithStream();
+        await using var _ = daemon;
+        daemon.GoSilent();
+        var ex = await Assert.ThrowsAsync<ConnectionException>(() => RemoteDriver.OpenAsync(stream, LibvirtUri.Parse("qemu:///system"),
+            new ConnectOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300) }, new RpcClientOptions(), CancellationToken.None)).WaitAsync(Bounded);
+        Assert.False(ex.Lost);
+        Assert.Contains("did not answer", ex.Message);
+    }
+
+    [Fact]
     public async Task PolkitAsksAuthPolkit()
     {
         var (daemon, stream) = MockDaemon.StartWithStream();
