@@ -66,6 +66,19 @@ public class RemoteDriverIntegrationTests
     }
 
     [LibvirtdFact]
+    public async Task ReadOnlyConnectionsUseTheReadOnlySocketAndCannotWrite()
+    {
+        var options = new ConnectOptions { ReadOnly = true };
+        var uri = LibvirtUri.Parse("test+unix:///default");
+        Assert.EndsWith("-sock-ro", RemoteTransport.Describe(uri, true, TransportEnvironment.Current).Destination);
+        await using var driver = await RemoteDriver.OpenAsync(uri, options, CancellationToken.None).WaitAsync(Bounded);
+        Assert.Equal("test", (await driver.LookupDomainAsync(DomainRef.ByName("test"), CancellationToken.None)).Name);
+
+        var ex = await Assert.ThrowsAsync<LibVirtException>(() => driver.SuspendDomainAsync(DomainRef.ByName("test"), CancellationToken.None));
+        Assert.Equal(ErrorCode.OperationDenied, ex.Code);
+    }
+
+    [LibvirtdFact]
     public async Task QemuDomainLifecycle()
     {
         using var scratch = new ScratchDomain();
