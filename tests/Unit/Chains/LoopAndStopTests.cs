@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using LibVirtPS.Engine.Chains;
 using LibVirtPS.Engine.Model;
@@ -61,7 +60,7 @@ public sealed class LoopAndStopTests
         Qcow2(temp.File("via-link.qcow2"), "link.qcow2");
         File.CreateSymbolicLink(temp.File("link.qcow2"), temp.File("via-link.qcow2"));
         Qcow2(temp.File("via-hard.qcow2"), "hard.qcow2");
-        Assert.Equal(0, NativeLink(Encoding.UTF8.GetBytes(temp.File("via-hard.qcow2") + "\0"), Encoding.UTF8.GetBytes(temp.File("hard.qcow2") + "\0")));
+        NativeFiles.HardLink(temp.File("via-hard.qcow2"), temp.File("hard.qcow2"));
 
         var link = Resolver.Resolve(temp.File("via-link.qcow2"));
         var hard = Resolver.Resolve(temp.File("via-hard.qcow2"));
@@ -108,7 +107,7 @@ public sealed class LoopAndStopTests
     {
         using var temp = new TempFolder();
         Directory.CreateDirectory(temp.File("dir.qcow2"));
-        Assert.Equal(0, Mkfifo(temp.File("fifo.qcow2")));
+        NativeFiles.Fifo(temp.File("fifo.qcow2"));
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, 0);
         socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(temp.File("sock.qcow2")));
         foreach (var name in new[] { "dir.qcow2", "fifo.qcow2", "sock.qcow2" })
@@ -142,7 +141,7 @@ public sealed class LoopAndStopTests
                 Directory.CreateDirectory(path);
                 break;
             case "fifo":
-                Assert.Equal(0, Mkfifo(path));
+                NativeFiles.Fifo(path);
                 break;
             case "dangling":
                 File.CreateSymbolicLink(path, temp.File("nowhere"));
@@ -191,12 +190,4 @@ public sealed class LoopAndStopTests
             Assert.Equal(length, stop.BackingReference!.Length);
         }
     }
-
-    [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
-    private static extern int NativeMkfifo(byte[] path, uint mode);
-
-    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
-    private static extern int NativeLink(byte[] existing, byte[] created);
-
-    internal static int Mkfifo(string path) => NativeMkfifo(Encoding.UTF8.GetBytes(path + "\0"), 0x180);
 }

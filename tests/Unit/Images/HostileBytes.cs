@@ -24,6 +24,9 @@ public sealed class Qcow2Bytes
 
     public List<(uint Type, byte[] Data)> Extensions { get; } = new();
 
+    /// <summary>Bytes written over the built image last, to break what the properties cannot.</summary>
+    public List<(int Offset, byte[] Bytes)> Patches { get; } = new();
+
     /// <summary>The file length (default: one cluster, or the end of the name if further).</summary>
     public int? FileLength { get; set; }
 
@@ -84,6 +87,11 @@ public sealed class Qcow2Bytes
         if (BackingName is not null && nameAt < int.MaxValue / 2)
         {
             Put((int)nameAt, BackingName);
+        }
+
+        foreach (var (offset, patch) in Patches)
+        {
+            Put(offset, patch);
         }
 
         return bytes;
