@@ -86,6 +86,23 @@ public static class QemuImg
         Run(args.ToArray());
     }
 
+    /// <summary>
+    /// Turns a qcow2's backing format extension into an unknown one (which qemu ignores), as older qemu versions
+    /// wrote overlays: qemu 7.2 no longer creates an overlay without a backing format.
+    /// </summary>
+    public static void ForgetBackingFormat(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var at = bytes.AsSpan(0, Math.Min(bytes.Length, 65536)).IndexOf(new byte[] { 0xE2, 0x79, 0x2A, 0xCA });
+        if (at < 0)
+        {
+            throw new InvalidOperationException($"{path} records no backing format");
+        }
+
+        new byte[] { 0x7E, 0x57, 0x00, 0x01 }.CopyTo(bytes, at);
+        File.WriteAllBytes(path, bytes);
+    }
+
     /// <summary>qemu-img info --backing-chain --output=json: the flat array, top first.</summary>
     public static JsonArray InfoChain(string path, string? format = null)
     {
