@@ -58,25 +58,35 @@ internal static class HeaderReading
     internal static long? Sectors(ulong sectors) => sectors > (ulong)(long.MaxValue / 512) ? null : (long)sectors * 512;
 }
 
-/// <summary>A one-window cache over a source, for walking many small records (qcow2 header extensions).</summary>
+/// <summary>
+/// A one-window cache over a source, for walking many small records (qcow2 header extensions). The window's buffer
+/// is allocated once and reused, so a long walk does not allocate as it goes.
+/// </summary>
 internal sealed class WindowReader
 {
+    private const int WindowSize = 16 * 1024;
     private readonly IImageSource _source;
+    private readonly byte[] _window = new byte[WindowSize];
     private long _start = -1;
-    private byte[] _window = Array.Empty<byte>();
+    private int _length;
 
     public WindowReader(IImageSource source) => _source = source;
 
-    /// <summary>count bytes at offset (count ≤ MaxChunk), or null when the source ends first.</summary>
+    /// <summary>count bytes at offset (count ≤ the window size), or an empty span when the source ends first.</summary>
     public ReadOnlySpan<byte> Get(long offset, int count)
     {
-        if (_start < 0 || offset < _start || offset + count > _start + _window.Length)
+        if (count > WindowSize || offset < 0)
+        {
+            return ReadOnlySpan<byte>.Empty;
+        }
+
+        if (_start < 0 || offset < _start || offset + count > _start + _length)
         {
             _start = offset;
-            _window = HeaderReading.Bytes(_source, offset, HeaderReading.MaxChunk);
+            _length = offset >= _source.Length ? 0 : _source.Read(offset, _window);
         }
 
         var at = (int)(offset - _start);
-        return at + count <= _window.Length ? _window.AsSpan(at, count) : ReadOnlySpan<byte>.Empty;
+        return at + count <= _length ? _window.AsSpan(at, count) : ReadOnlySpan<byte>.Empty;
     }
 }
