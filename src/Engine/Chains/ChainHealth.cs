@@ -250,7 +250,7 @@ public sealed class ChainHealth
         {
             real = File.ResolveLinkTarget(overlay.Path, returnFinalTarget: true)?.FullName;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }

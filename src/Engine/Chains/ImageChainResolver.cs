@@ -94,7 +94,8 @@ public sealed class ImageChainResolver
             var childFormat = reference.Format ?? step.Header!.BackingFormat;
             elements.Add(step.Element with { BackingFormat = childFormat });
             var depth = layer.Depth + 1;
-            var target = Target(layer.Source.Path, next[0], reference, depth, childFormat);
+            var origin = FormatOrigin(step.Header!, reference);
+            var target = Target(layer.Source.Path, next[0], reference, depth, childFormat, origin);
             if (reference.Kind == ReferenceKind.Network)
             {
                 elements.Add(target with
@@ -126,7 +127,7 @@ public sealed class ImageChainResolver
             var (opened, locator, failure) = OpenParent(layer.Source.Path, next, reference);
             if (opened is null)
             {
-                var failed = locator is null ? target : Target(layer.Source.Path, locator, reference, depth, childFormat);
+                var failed = locator is null ? target : Target(layer.Source.Path, locator, reference, depth, childFormat, origin);
                 elements.Add(failed with
                 {
                     Status = failure!.Failure == ImageOpenFailure.Missing ? ChainStatus.Missing : ChainStatus.Unreadable,
@@ -135,7 +136,7 @@ public sealed class ImageChainResolver
                 return elements;
             }
 
-            target = Target(layer.Source.Path, locator!, reference, depth, childFormat) with { Identity = opened.Identity };
+            target = Target(layer.Source.Path, locator!, reference, depth, childFormat, origin) with { Identity = opened.Identity };
             if (seen.TryGetValue(opened.Identity, out var earlier))
             {
                 opened.Dispose();
@@ -147,7 +148,7 @@ public sealed class ImageChainResolver
                 return elements;
             }
 
-            layer = new Layer(opened, depth, childFormat, childFormat is null ? "probed" : reference.Format is null ? "metadata" : "json",
+            layer = new Layer(opened, depth, childFormat, origin ?? "probed",
                 TrustProbe: false, locator, step.Header!.ParentId);
         }
     }
@@ -252,7 +253,17 @@ public sealed class ImageChainResolver
     }
 
     /// <summary>The element for a reference's target before it is opened: resolved path, reference as written.</summary>
-    private static BackingChainElement Target(ImagePath overlay, BackingLocator locator, BackingReference reference, int depth, string? format)
+    /// <summary>
+    /// How the child's format is known: from a json: driver, implied by the overlay's format (VMDK, VHD and VHDX parents
+    /// share it), recorded in the overlay's metadata, or not at all (null: it will be probed).
+    /// </summary>
+    private static string? FormatOrigin(ImageHeader overlay, BackingReference reference) =>
+        reference.Format is not null ? "json"
+        : overlay.BackingFormat is null ? null
+        : overlay.Format is "vmdk" or "vpc" or "vhdx" ? "implied"
+        : "metadata";
+
+    private static BackingChainElement Target(ImagePath overlay, BackingLocator locator, BackingReference reference, int depth, string? format, string? origin)
     {
         var path = reference.Kind == ReferenceKind.File ? PathOf(overlay, locator, reference) : new ImagePath(locator.Reference);
         return new BackingChainElement
@@ -263,7 +274,7 @@ public sealed class ImageChainResolver
             BackingReference = locator.Text,
             BackingReferenceBytes = locator.IsValidUtf8 ? null : Convert.ToBase64String(locator.Reference),
             Format = ImageFormats.Find(format) is null ? null : format,
-            FormatOrigin = format is null ? null : reference.Format is null ? "metadata" : "json",
+            FormatOrigin = format is null ? null : origin,
             Origin = "Image",
         };
     }

@@ -58,7 +58,10 @@ public sealed record BackingChainElement
     /// <summary>The backing reference's bytes in base64 when they are not valid UTF-8.</summary>
     public string? BackingReferenceBytes { get; init; }
 
-    /// <summary>Where Format came from: xml, metadata (the overlay recorded it), probed, stated (by the caller) or implied.</summary>
+    /// <summary>
+    /// Where Format came from: xml (the domain definition), stated (by the caller), metadata (the overlay recorded it),
+    /// implied (VMDK, VHD and VHDX parents share their child's format), json (a json: reference's driver) or probed.
+    /// </summary>
     public string? FormatOrigin { get; init; }
 
     /// <summary>The qcow2 external data file as written: a dependency of this layer, not a layer of the chain.</summary>

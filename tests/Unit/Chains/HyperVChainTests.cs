@@ -30,6 +30,7 @@ public sealed class HyperVChainTests
         Assert.Equal(@".\parent.vhd", chain.Elements[1].BackingReference);
         Assert.Equal(temp.File("./parent.vhd"), chain.Elements[1].Path);
         Assert.Equal("vpc", chain.Elements[0].BackingFormat);
+        Assert.Equal("implied", chain.Elements[1].FormatOrigin);
         Assert.Equal(64L << 20, chain.Elements[0].VirtualSize);
         Assert.Equal(QemuImg.Info(temp.File("parent.vhd"))["virtual-size"]!.GetValue<long>(), chain.Elements[1].VirtualSize);
         Assert.Empty(chain.Elements[1].Findings);
