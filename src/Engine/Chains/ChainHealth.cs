@@ -16,6 +16,29 @@ public sealed class ChainHealth
     /// <summary>True when no finding is an error or a warning.</summary>
     public static bool IsHealthy(IEnumerable<ChainFinding> findings) => findings.All(f => f.Severity == ChainFindingSeverity.Information);
 
+    /// <summary>
+    /// Resolves the chain of an image file and checks it: the findings of Check, plus one error when the image itself
+    /// cannot be opened.
+    /// </summary>
+    public IReadOnlyList<ChainFinding> CheckImage(string path, string? format = null, int maxDepth = ImageChainResolver.DefaultMaxDepth)
+    {
+        var chain = new ImageChainResolver(_provider).Resolve(path, format, maxDepth);
+        if (chain.Error is { } error)
+        {
+            var kind = error.Failure == ImageOpenFailure.Missing ? ChainFindingKind.MissingLayer : ChainFindingKind.UnreadableLayer;
+            return new[] { new ChainFinding(kind, ChainFindingSeverity.Error, 0, error.Path, error.Message) };
+        }
+
+        return Check(chain.Elements);
+    }
+
+    /// <summary>
+    /// Checks a domain disk's resolved chain (BackingChainResolver with an ImageChainProber): the findings of Check
+    /// and of CompareWithImages together.
+    /// </summary>
+    public IReadOnlyList<ChainFinding> CheckDomainChain(IReadOnlyList<BackingChainElement> chain) =>
+        Check(chain).Concat(CompareWithImages(chain)).ToList();
+
     /// <summary>Findings of one resolved chain (from ImageChainResolver or BackingChainResolver), top first.</summary>
     public IReadOnlyList<ChainFinding> Check(IReadOnlyList<BackingChainElement> chain)
     {

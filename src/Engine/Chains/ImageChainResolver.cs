@@ -90,7 +90,6 @@ public sealed class ImageChainResolver
             }
 
             var reference = Classify(next[0]);
-
             var childFormat = reference.Format ?? step.Header!.BackingFormat;
             elements.Add(step.Element with { BackingFormat = childFormat });
             var depth = layer.Depth + 1;
@@ -208,6 +207,11 @@ public sealed class ImageChainResolver
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return new Step(element with { Status = ChainStatus.Unreadable, Message = e.Message }, null, null);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A source or a plugged-in format that fails unexpectedly still yields an element, never an escaped exception.
+            return new Step(element with { Status = ChainStatus.Invalid, Message = $"The image could not be parsed ({e.GetType().Name}: {e.Message})" }, null, null);
         }
 
         var findings = header.Findings.ToList();

@@ -25,6 +25,23 @@ public sealed class ChainHealthTests
     }
 
     [Fact]
+    public void CheckingAPathOrADomainChainIsOneCall()
+    {
+        using var temp = new TempFolder();
+        QemuImg.Create(temp.File("base.raw"), "raw", "1M");
+        QemuImg.Create(temp.File("top.qcow2"), "qcow2", "1M", "base.raw", "raw");
+        new Qcow2Bytes().WithBacking("gone.qcow2", "qcow2").WriteTo(temp.File("broken.qcow2"));
+
+        Assert.Empty(Health.CheckImage(temp.File("top.qcow2")));
+        Assert.Equal(ChainFindingKind.MissingLayer, Assert.Single(Health.CheckImage(temp.File("broken.qcow2"))).Kind);
+        var absent = Assert.Single(Health.CheckImage(temp.File("absent.qcow2")));
+        Assert.Equal((ChainFindingKind.MissingLayer, 0), (absent.Kind, absent.Depth));
+        Assert.Empty(Health.CheckDomainChain(Chain("qcow2", temp.File("top.qcow2"), ("raw", temp.File("base.raw")))));
+        var wrong = Health.CheckDomainChain(Chain("qcow2", temp.File("top.qcow2"), ("raw", temp.File("broken.qcow2"))));
+        Assert.Contains(wrong, f => f.Kind == ChainFindingKind.XmlDisagreesWithImage && f.Domain == "web");
+    }
+
+    [Fact]
     public void BrokenLayersGiveOneErrorEach()
     {
         using var temp = new TempFolder();
