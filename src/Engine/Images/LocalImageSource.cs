@@ -6,6 +6,16 @@ namespace LibVirtPS.Engine.Images;
 /// <summary>Opens local files and block devices. On Linux names are opened by their bytes, without blocking.</summary>
 public sealed class LocalImageSourceProvider : IImageSourceProvider
 {
+    private readonly bool _native;
+
+    public LocalImageSourceProvider()
+        : this(native: true)
+    {
+    }
+
+    /// <summary>native: false uses the runtime's portable file API even on Linux (as on other systems).</summary>
+    internal LocalImageSourceProvider(bool native) => _native = native;
+
     public static LocalImageSourceProvider Instance { get; } = new();
 
     public ImageOpenResult Open(ImagePath path)
@@ -15,7 +25,7 @@ public sealed class LocalImageSourceProvider : IImageSourceProvider
             return ImageOpenResult.Failed(ImageOpenFailure.Missing, "ImageNotFound", "The name is empty");
         }
 
-        return LinuxFiles.Available ? OpenLinux(path) : OpenManaged(path);
+        return _native && LinuxFiles.Available ? OpenLinux(path) : OpenManaged(path);
     }
 
     private static ImageOpenResult OpenLinux(ImagePath path)
@@ -88,7 +98,7 @@ public sealed class LocalImageSourceProvider : IImageSourceProvider
             }
 
             var handle = File.OpenHandle(name, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var identity = WindowsFileIds.TryGet(handle) ?? new FileIdentity(0, 0, Path.GetFullPath(name));
+            var identity = WindowsFileIds.TryGet(handle) ?? new FileIdentity(0, 0, CanonicalPath(name));
             return ImageOpenResult.Opened(new ManagedImageSource(path, handle, identity));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -106,6 +116,20 @@ public sealed class LocalImageSourceProvider : IImageSourceProvider
         catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException)
         {
             return ImageOpenResult.Failed(ImageOpenFailure.Unreadable, "ImageUnreadable", $"'{name}': {e.Message}");
+        }
+    }
+
+    /// <summary>The full path with symlinks resolved: the stand-in for identity where no file ids are available.</summary>
+    private static string CanonicalPath(string name)
+    {
+        var full = Path.GetFullPath(name);
+        try
+        {
+            return File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return full;
         }
     }
 }
