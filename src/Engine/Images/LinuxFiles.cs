@@ -9,7 +9,7 @@ namespace LibVirtPS.Engine.Images;
 /// </summary>
 internal static class LinuxFiles
 {
-    internal const int ENOENT = 2, EACCES = 13, ENOTDIR = 20, ENAMETOOLONG = 36, ELOOP = 40, EPERM = 1, ENXIO = 6, EISDIR = 21;
+    internal const int ENOENT = 2, EACCES = 13, ENOTDIR = 20, ENAMETOOLONG = 36, ELOOP = 40, EPERM = 1, ENXIO = 6, ENOSYS = 38;
 
     private const int OpenReadOnly = 0, OpenNonBlocking = 0x800, OpenCloseOnExec = 0x80000;
     private const int AtEmptyPath = 0x1000;
@@ -58,8 +58,9 @@ internal static class LinuxFiles
             try
             {
                 var buffer = new byte[256];
-                NativeStatx(-100, new byte[] { (byte)'/', 0 }, 0, StatxBasicStats, buffer);
-                _available = true;
+                // A kernel (or a sandbox) without statx answers ENOSYS: use the portable path then.
+                var rc = NativeStatx(-100, new byte[] { (byte)'/', 0 }, 0, StatxBasicStats, buffer);
+                _available = rc == 0 || Marshal.GetLastPInvokeError() != ENOSYS;
             }
             catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
             {
