@@ -101,6 +101,7 @@ public sealed class ImageChainResolver
                 {
                     Type = "network",
                     Protocol = reference.Protocol,
+                    Hosts = reference.Hosts,
                     Status = ChainStatus.NotProbed,
                     Message = $"Network references ({reference.Protocol}) are shown, never connected to",
                 });

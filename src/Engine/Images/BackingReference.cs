@@ -49,8 +49,34 @@ public sealed record BackingReference(ReferenceKind Kind, byte[]? FileName, stri
 
         var scheme = protocol.Split('+')[0].ToLowerInvariant();
         return NetworkProtocols.Contains(scheme)
-            ? new BackingReference(ReferenceKind.Network, null, null, scheme, null)
+            ? new BackingReference(ReferenceKind.Network, null, null, scheme, null) { Hosts = NetworkHosts(Encoding.UTF8.GetString(reference)) }
             : Invalid($"Unknown protocol '{protocol}'");
+    }
+
+    /// <summary>The hosts a network reference names, for display: host[:port], or unix:socket.</summary>
+    public IReadOnlyList<string> Hosts { get; init; } = Array.Empty<string>();
+
+    private static IReadOnlyList<string> NetworkHosts(string text)
+    {
+        if (text.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(text, UriKind.Absolute, out var uri))
+        {
+            var socket = uri.Query.TrimStart('?').Split('&').FirstOrDefault(p => p.StartsWith("socket=", StringComparison.Ordinal));
+            if (socket is not null)
+            {
+                return new[] { "unix:" + Uri.UnescapeDataString(socket["socket=".Length..]) };
+            }
+
+            return uri.Host.Length == 0 ? Array.Empty<string>() : new[] { uri.IsDefaultPort || uri.Port < 0 ? uri.Host : $"{uri.Host}:{uri.Port}" };
+        }
+
+        // nbd:unix:/socket[:exportname=x] and nbd:host:port[:exportname=x]
+        var parts = text.Split(':');
+        if (parts.Length >= 3 && parts[0] == "nbd")
+        {
+            return parts[1] == "unix" ? new[] { "unix:" + parts[2] } : new[] { $"{parts[1]}:{parts[2]}" };
+        }
+
+        return Array.Empty<string>();
     }
 
     private static BackingReference Invalid(string problem) => new(ReferenceKind.Invalid, null, null, null, problem);

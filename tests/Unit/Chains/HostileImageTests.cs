@@ -211,17 +211,18 @@ public sealed class HostileImageTests
     }
 
     [Theory]
-    [InlineData("nbd://server.example:10809/export", "nbd")]
-    [InlineData("nbd+unix:///export?socket=/run/nbd.sock", "nbd")]
-    [InlineData("nbd:unix:/run/nbd.sock:exportname=export", "nbd")]
-    [InlineData("rbd:pool/image:id=admin", "rbd")]
-    [InlineData("gluster://host/volume/dir/image", "gluster")]
-    [InlineData("iscsi://host/iqn.2001-04.com.example:storage/1", "iscsi")]
-    [InlineData("https://images.example/base.qcow2", "https")]
-    [InlineData("ssh://user@host/images/base.qcow2", "ssh")]
-    [InlineData("fat:/srv/dir", "fat")]
-    [InlineData("json:{\"driver\":\"nbd\",\"server\":{\"type\":\"inet\",\"host\":\"h\",\"port\":\"10809\"}}", "nbd")]
-    public void NetworkReferencesAreShownAndNeverConnected(string reference, string protocol)
+    [InlineData("nbd://server.example:10809/export", "nbd", "server.example:10809")]
+    [InlineData("nbd+unix:///export?socket=/run/nbd.sock", "nbd", "unix:/run/nbd.sock")]
+    [InlineData("nbd:unix:/run/nbd.sock:exportname=export", "nbd", "unix:/run/nbd.sock")]
+    [InlineData("nbd:server.example:10809:exportname=export", "nbd", "server.example:10809")]
+    [InlineData("rbd:pool/image:id=admin", "rbd", null)]
+    [InlineData("gluster://host/volume/dir/image", "gluster", "host")]
+    [InlineData("iscsi://host/iqn.2001-04.com.example:storage/1", "iscsi", "host")]
+    [InlineData("https://images.example/base.qcow2", "https", "images.example")]
+    [InlineData("ssh://user@host/images/base.qcow2", "ssh", "host")]
+    [InlineData("fat:/srv/dir", "fat", null)]
+    [InlineData("json:{\"driver\":\"nbd\",\"server\":{\"type\":\"inet\",\"host\":\"h\",\"port\":\"10809\"}}", "nbd", null)]
+    public void NetworkReferencesAreShownAndNeverConnected(string reference, string protocol, string? host)
     {
         using var temp = new TempFolder();
         new Qcow2Bytes().WithBacking(reference, "qcow2").WriteTo(temp.File("top.qcow2"));
@@ -234,6 +235,7 @@ public sealed class HostileImageTests
         Assert.Equal(protocol, stop.Protocol);
         Assert.Equal(reference, stop.Path);
         Assert.Equal(reference, stop.BackingReference);
+        Assert.Equal(host is null ? Array.Empty<string>() : new[] { host }, stop.Hosts);
         Assert.Null(stop.VirtualSize);
     }
 
