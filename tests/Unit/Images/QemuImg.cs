@@ -73,19 +73,6 @@ public static class QemuImg
         Run(args.ToArray());
     }
 
-    /// <summary>Rewrites an image's backing reference without reading anything (qemu-img rebase -u).</summary>
-    public static void Rebase(string path, string? backing, string? backingFormat, string format = "qcow2")
-    {
-        var args = new List<string> { "rebase", "-u", "-f", format, "-b", backing ?? "" };
-        if (backingFormat is not null)
-        {
-            args.AddRange(new[] { "-F", backingFormat });
-        }
-
-        args.Add(path);
-        Run(args.ToArray());
-    }
-
     /// <summary>
     /// Turns a qcow2's backing format extension into an unknown one (which qemu ignores), as older qemu versions
     /// wrote overlays: qemu 7.2 no longer creates an overlay without a backing format.
