@@ -10,8 +10,13 @@ using Xunit;
 
 namespace LibVirtPS.Tests.Remote.Integration;
 
+/// <summary>Runs the real-daemon tests alone, after the others: starting QEMU loads the machine's few cores.</summary>
+[CollectionDefinition(nameof(RealDaemon), DisableParallelization = true)]
+public sealed class RealDaemon;
+
 /// <summary>The remote driver against the machine's real libvirtd, through its UNIX socket.</summary>
 [Trait("Category", "Integration")]
+[Collection(nameof(RealDaemon))]
 [SupportedOSPlatform("linux")]
 public class RemoteDriverIntegrationTests
 {
