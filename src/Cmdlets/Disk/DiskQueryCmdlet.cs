@@ -19,7 +19,7 @@ public abstract class DiskQueryCmdlet : LibVirtCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completers.DomainNameCompleter))]
-    public string[]? Domain { get; set; }
+    public virtual string[]? Domain { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
     [ValidateNotNull]
