@@ -41,7 +41,13 @@ public sealed class GetVirtBackingChainCommand : ChainQueryCmdlet
                     throw new ImageOpenException(error);
                 }
 
-                WriteObject(chain.Elements, enumerateCollection: true);
+                foreach (var element in chain.Elements)
+                {
+                    // The default view groups the layers of an image chain under its top image.
+                    var item = PSObject.AsPSObject(element);
+                    item.Properties.Add(new PSNoteProperty("ChainImage", chain.Elements[0].Path));
+                    WriteObject(item);
+                }
             });
         }
     }

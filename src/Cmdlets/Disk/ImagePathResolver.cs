@@ -7,13 +7,19 @@ namespace LibVirtPS.Commands.Disk;
 /// Turns -Path and -LiteralPath arguments into file system paths for the image chain resolver. A relative path is
 /// joined to the current file system location as written (no '..' collapsing, no symlink resolution: the kernel
 /// does that when the file is opened). -Path expands wildcards to the files they match; a pattern that matches
-/// nothing is silent, as in Get-ChildItem. -LiteralPath takes every character literally.
+/// nothing is silent, as in Get-ChildItem. -LiteralPath takes every character literally. The resolver looks for
+/// image files, or for folders (which must exist) when asked to.
 /// </summary>
 internal sealed class ImagePathResolver
 {
     private readonly PSCmdlet _cmdlet;
+    private readonly bool _folders;
 
-    public ImagePathResolver(PSCmdlet cmdlet) => _cmdlet = cmdlet;
+    public ImagePathResolver(PSCmdlet cmdlet, bool folders = false)
+    {
+        _cmdlet = cmdlet;
+        _folders = folders;
+    }
 
     public IEnumerable<string> Resolve(string path, bool literal)
     {
@@ -23,6 +29,18 @@ internal sealed class ImagePathResolver
         }
 
         var single = Literal(path);
+        if (single is not null && _folders)
+        {
+            // Folders are listed, not opened through a chain: their names may be tidied ('.' and '..' collapsed).
+            single = System.IO.Path.GetFullPath(single);
+        }
+
+        if (single is not null && _folders && !Directory.Exists(single))
+        {
+            _cmdlet.WriteError(ErrorMapper.Create("FolderNotFound", ErrorCategory.ObjectNotFound, $"'{single}' is not a folder", path));
+            return Array.Empty<string>();
+        }
+
         return single is null ? Array.Empty<string>() : new[] { single };
     }
 
@@ -50,8 +68,8 @@ internal sealed class ImagePathResolver
             return Array.Empty<string>();
         }
 
-        // A pattern such as 'images/*' also matches folders; they hold no chain, so they are left out.
-        return matches.Where(m => !Directory.Exists(m)).ToList();
+        // A pattern such as 'images/*' matches files and folders alike: keep the kind asked for.
+        return matches.Where(m => Directory.Exists(m) == _folders).ToList();
     }
 
     private string? Literal(string path)
