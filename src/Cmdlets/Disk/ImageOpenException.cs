@@ -10,7 +10,7 @@ namespace LibVirtPS.Commands.Disk;
 public sealed class ImageOpenException : IOException
 {
     public ImageOpenException(ImageChainError error)
-        : base(string.IsNullOrEmpty(error.Message) ? $"Cannot open the image '{error.Path}'" : $"Cannot open the image {error.Message}")
+        : base(string.IsNullOrEmpty(error.Message) ? $"Cannot open the image '{error.Path}'" : $"Cannot open the image: {error.Message}")
     {
         ErrorId = error.ErrorId;
         Failure = error.Failure;
