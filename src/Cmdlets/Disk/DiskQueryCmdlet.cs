@@ -50,11 +50,14 @@ public abstract class DiskQueryCmdlet : LibVirtCmdlet
     protected IEnumerable<VirtDisk> DisksOf(VirtDomain domain)
     {
         IReadOnlyList<VirtDisk> disks = Array.Empty<VirtDisk>();
-        if (!TryInvoke(domain.Name, () => disks = Run(ct => DiskService.GetDisksAsync(domain, ReadInactive, ct))))
-        {
-            return disks;
-        }
+        TryInvoke(domain.Name, () => disks = ReadDisks(domain));
+        return disks;
+    }
 
+    /// <summary>The disks of one domain that -Target selects; throws when the domain cannot be read.</summary>
+    protected IReadOnlyList<VirtDisk> ReadDisks(VirtDomain domain)
+    {
+        var disks = Run(ct => DiskService.GetDisksAsync(domain, ReadInactive, ct));
         var targets = Target?.Select(t => WildcardPattern.Get(t, WildcardOptions.IgnoreCase)).ToList();
         return disks.Where(disk => targets is null || targets.Any(t => t.IsMatch(disk.Target))).ToList();
     }

@@ -21,30 +21,40 @@ internal sealed class ImagePathResolver
         _folders = folders;
     }
 
-    public IEnumerable<string> Resolve(string path, bool literal)
+    /// <summary>The paths that one argument names; a problem with the argument is written as an error, never thrown.</summary>
+    public IReadOnlyList<string> Resolve(string path, bool literal)
     {
-        if (!literal && WildcardPattern.ContainsWildcardCharacters(path))
+        try
         {
-            return Expand(path);
+            return !literal && WildcardPattern.ContainsWildcardCharacters(path) ? Expand(path) : Single(path);
         }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            _cmdlet.WriteError(ErrorMapper.ToErrorRecord(ex, path));
+            return Array.Empty<string>();
+        }
+    }
 
+    private IReadOnlyList<string> Single(string path)
+    {
         var single = Literal(path);
-        if (single is not null && _folders)
+        if (single is null || !_folders)
         {
-            // Folders are listed, not opened through a chain: their names may be tidied ('.' and '..' collapsed).
-            single = System.IO.Path.GetFullPath(single);
+            return single is null ? Array.Empty<string>() : new[] { single };
         }
 
-        if (single is not null && _folders && !Directory.Exists(single))
+        // Folders are listed, not opened through a chain: their names may be tidied ('.' and '..' collapsed).
+        single = System.IO.Path.GetFullPath(single);
+        if (!Directory.Exists(single))
         {
             _cmdlet.WriteError(ErrorMapper.Create("FolderNotFound", ErrorCategory.ObjectNotFound, $"'{single}' is not a folder", path));
             return Array.Empty<string>();
         }
 
-        return single is null ? Array.Empty<string>() : new[] { single };
+        return new[] { single };
     }
 
-    private IEnumerable<string> Expand(string pattern)
+    private IReadOnlyList<string> Expand(string pattern)
     {
         System.Collections.ObjectModel.Collection<string> matches;
         ProviderInfo provider;

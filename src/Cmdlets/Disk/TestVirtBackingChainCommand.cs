@@ -45,7 +45,8 @@ public sealed class TestVirtBackingChainCommand : ChainQueryCmdlet
         {
             foreach (var domain in ResolveDomains())
             {
-                TryInvoke(domain.Name, () => Report(DisksOf(domain).SelectMany(Check).ToList()));
+                // A domain whose definition cannot be read gets an error record, not a result.
+                TryInvoke(domain.Name, () => Report(ReadDisks(domain).SelectMany(Check).ToList()));
             }
         }
     }

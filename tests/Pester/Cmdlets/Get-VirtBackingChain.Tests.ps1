@@ -196,6 +196,16 @@ Describe 'Get-VirtBackingChain on image files' -Tag Unit {
         $err[1].TargetObject | Should -Be (Join-Path $images nothing.qcow2)
     }
 
+    It 'reads a file without an image signature as one raw layer' -Skip:$noQemu {
+        $notes = Join-Path $images 'notes.txt'
+        Set-Content -Path $notes -Value 'not an image'
+        $chain = @(Get-VirtBackingChain -LiteralPath $notes)
+        $chain | Should -HaveCount 1
+        $chain[0].Format | Should -Be 'raw'
+        $chain[0].Status | Should -Be 'Ok'
+        $chain[0].VirtualSize | Should -Be (Get-Item $notes).Length
+    }
+
     It 'never blocks on a FIFO' -Skip:($noQemu -or -not (Get-Command mkfifo -ErrorAction SilentlyContinue)) {
         $fifo = Join-Path $images 'pipe.qcow2'
         mkfifo $fifo
