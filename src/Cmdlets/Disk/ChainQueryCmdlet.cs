@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using LibVirtPS.Engine.Chains;
+using LibVirtPS.Engine.Connections;
 using LibVirtPS.Engine.Model;
 
 namespace LibVirtPS.Commands.Disk;
@@ -59,8 +60,21 @@ public abstract class ChainQueryCmdlet : DiskQueryCmdlet
     /// <summary>The stated top format in the engine's spelling (ValidateSet accepts any case).</summary>
     protected string? StatedFormat => Format?.ToLowerInvariant();
 
-    /// <summary>Resolves domain XML chains, continuing open ones from the image files.</summary>
-    protected BackingChainResolver CreateDomainChainResolver() => new(new ImageChainProber(), MaxDepth);
+    private BackingChainResolver? _probingResolver;
+    private BackingChainResolver? _xmlResolver;
+
+    /// <summary>
+    /// The resolver for the disks of a host: chains left open continue from the image files when the host runs on this
+    /// computer; for a remote host the files here are not its files, so the chain stops as NotProbed.
+    /// </summary>
+    protected BackingChainResolver ChainResolverFor(VirtHost host) => IsLocal(host)
+        ? _probingResolver ??= new BackingChainResolver(new ImageChainProber(), MaxDepth)
+        : _xmlResolver ??= new BackingChainResolver(null, MaxDepth);
+
+    /// <summary>True when the host's disks are files of this computer: a URI without a host name, or naming localhost.</summary>
+    protected static bool IsLocal(VirtHost host) =>
+        !LibvirtUri.TryParse(host.Uri, out var uri, out _) || uri is null
+        || string.IsNullOrEmpty(uri.Host) || uri.Host is "localhost" or "127.0.0.1" or "::1" or "[::1]";
 
     /// <summary>The file system paths that -Path or -LiteralPath name, wildcards expanded for -Path.</summary>
     protected IEnumerable<string> ResolveImagePaths()

@@ -21,10 +21,9 @@ public sealed class GetVirtBackingChainCommand : ChainQueryCmdlet
             return;
         }
 
-        var resolver = CreateDomainChainResolver();
         foreach (var disk in SelectedDisks())
         {
-            TryInvoke(disk.ToString(), () => WriteObject(DiskService.GetBackingChain(disk, resolver), enumerateCollection: true));
+            TryInvoke(disk.ToString(), () => WriteObject(DiskService.GetBackingChain(disk, ChainResolverFor(disk.Host)), enumerateCollection: true));
         }
     }
 

@@ -17,13 +17,10 @@ public sealed class TestVirtBackingChainCommand : ChainQueryCmdlet
 {
     private readonly ChainHealth _health = new();
     private readonly Dictionary<VirtHost, IReadOnlyList<ChainFinding>> _sharedByHost = new();
-    private BackingChainResolver? _resolver;
 
     /// <summary>Write the findings (problems and notes) instead of True or False.</summary>
     [Parameter]
     public SwitchParameter Detailed { get; set; }
-
-    private BackingChainResolver Resolver => _resolver ??= CreateDomainChainResolver();
 
     protected override void ProcessRecord()
     {
@@ -53,9 +50,11 @@ public sealed class TestVirtBackingChainCommand : ChainQueryCmdlet
 
     private IReadOnlyList<ChainFinding> Check(VirtDisk disk)
     {
-        var chain = DiskService.GetBackingChain(disk, Resolver);
+        var chain = DiskService.GetBackingChain(disk, ChainResolverFor(disk.Host));
         var shared = SharedLayers(disk.Host).Where(f => f.Domain == disk.DomainName && f.Target == disk.Target);
-        return _health.CheckDomainChain(chain).Concat(shared).ToList();
+        // The image headers can be compared with the XML only where the host's files are this computer's files.
+        var own = IsLocal(disk.Host) ? _health.CheckDomainChain(chain) : _health.Check(chain);
+        return own.Concat(shared).ToList();
     }
 
     /// <summary>Layers used by two running domains of the host, computed once per host and invocation.</summary>
@@ -66,7 +65,7 @@ public sealed class TestVirtBackingChainCommand : ChainQueryCmdlet
             return known;
         }
 
-        var inventory = new HostDiskInventory(this, Resolver);
+        var inventory = new HostDiskInventory(this, ChainResolverFor(host));
         var running = inventory.Domains(new[] { host }).Where(HostDiskInventory.IsActive)
             .SelectMany(domain => inventory.Chains(domain, inactive: false)
                 .Select(c => new DomainDiskChain(domain.Name, c.Disk.Target, Running: true, c.Chain)))

@@ -138,6 +138,14 @@ Describe 'Get-VirtBackingChain on image files' -Tag Unit {
         $chain[0].PSObject.TypeNames[0] | Should -Be 'LibVirtPS.Engine.Model.BackingChainElement'
     }
 
+    It 'opens a relative -Path as written, without collapsing ..' -Skip:$noQemu {
+        Push-Location (Join-Path $images folder)
+        try { $chain = @(Get-VirtBackingChain -LiteralPath ../top.qcow2) } finally { Pop-Location }
+        $chain[0].Path | Should -Be (Join-Path $images folder ../top.qcow2)
+        $chain[1].Path | Should -Be (Join-Path $images folder ../mid.qcow2)
+        $chain | Should -HaveCount 3
+    }
+
     It 'serialises Status as its name' -Skip:$noQemu {
         (Get-VirtBackingChain -Path $topPath | Select-Object -First 1 | ConvertTo-Json -EnumsAsStrings -Depth 1) | Should -Match '"Status": "Ok"'
     }
