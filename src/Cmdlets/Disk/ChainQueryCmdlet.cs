@@ -18,7 +18,7 @@ public abstract class ChainQueryCmdlet : DiskQueryCmdlet
 
     /// <summary>
     /// As in DiskQueryCmdlet, but without the Name alias: a FileInfo from Get-ChildItem has a Name property, and it
-    /// must bind to -LiteralPath or -Path (its PSPath and FullName), not be taken for a domain name.
+    /// must bind to -LiteralPath (by its PSPath or FullName), not be taken for a domain name.
     /// </summary>
     [Parameter(Position = 0, ParameterSetName = DomainSet, ValueFromPipelineByPropertyName = true)]
     [Alias("DomainName", "VMName")]
