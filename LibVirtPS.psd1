@@ -11,7 +11,8 @@
     FormatsToProcess     = @(
         'formats/LibVirtPS.Host.Format.ps1xml',
         'formats/LibVirtPS.Domain.Format.ps1xml',
-        'formats/LibVirtPS.Disk.Format.ps1xml'
+        'formats/LibVirtPS.Disk.Format.ps1xml',
+        'formats/LibVirtPS.Chain.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Connect-VirtHost',
@@ -27,7 +28,9 @@
         'Resume-VirtDomain',
         'Get-VirtDomainXml',
         'Get-VirtDisk',
-        'Get-VirtBackingChain'
+        'Get-VirtBackingChain',
+        'Test-VirtBackingChain',
+        'Find-VirtOrphanedImage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

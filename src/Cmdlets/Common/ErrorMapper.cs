@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using LibVirtPS.Commands.Disk;
 using LibVirtPS.Engine.Errors;
+using LibVirtPS.Engine.Images;
 
 namespace LibVirtPS.Commands.Common;
 
@@ -31,6 +33,7 @@ public static class ErrorMapper
     public static (string ErrorId, ErrorCategory Category) Classify(Exception exception) => exception switch
     {
         InvalidXmlException => ("InvalidXml", ErrorCategory.InvalidData),
+        ImageOpenException image => (image.ErrorId, ClassifyImage(image)),
         ConnectionException { Lost: true } => ("ConnectionLost", ErrorCategory.ConnectionError),
         ConnectionException => ("ConnectionFailed", ErrorCategory.ConnectionError),
         LibVirtException { Domain: ErrorDomain.Uri } => ("InvalidUri", ErrorCategory.InvalidArgument),
@@ -63,6 +66,14 @@ public static class ErrorMapper
         ErrorCode.InvalidConn => ("NotConnected", ErrorCategory.ConnectionError),
         ErrorCode.Rpc or ErrorCode.SystemError => ("ConnectionLost", ErrorCategory.ConnectionError),
         _ => ("LibvirtError", ErrorCategory.NotSpecified),
+    };
+
+    /// <summary>The engine's image error ids (ImageNotFound, ImageIsDirectory, ImageAccessDenied...) kept as they are.</summary>
+    private static ErrorCategory ClassifyImage(ImageOpenException exception) => exception switch
+    {
+        { ErrorId: "ImageAccessDenied" } => ErrorCategory.PermissionDenied,
+        { Failure: ImageOpenFailure.Missing } => ErrorCategory.ObjectNotFound,
+        _ => ErrorCategory.ReadError,
     };
 
     private static string? Advice(string errorId) => errorId switch

@@ -19,7 +19,7 @@ public abstract class DiskQueryCmdlet : LibVirtCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completers.DomainNameCompleter))]
-    public string[]? Domain { get; set; }
+    public virtual string[]? Domain { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
     [ValidateNotNull]
@@ -39,27 +39,26 @@ public abstract class DiskQueryCmdlet : LibVirtCmdlet
     protected virtual bool ReadInactive => false;
 
     /// <summary>The disks of the domains this record names, filtered by -Target.</summary>
-    protected IEnumerable<VirtDisk> ResolveDisks()
-    {
-        var domains = ParameterSetName == InputObjectSet
-            ? InputObject
-            : new DomainResolver(this).ByName(ResolveHosts(Server), Domain);
-        var targets = Target?.Select(t => WildcardPattern.Get(t, WildcardOptions.IgnoreCase)).ToList();
-        foreach (var domain in domains)
-        {
-            IReadOnlyList<VirtDisk> disks = Array.Empty<VirtDisk>();
-            if (!TryInvoke(domain.Name, () => disks = Run(ct => DiskService.GetDisksAsync(domain, ReadInactive, ct))))
-            {
-                continue;
-            }
+    protected IEnumerable<VirtDisk> ResolveDisks() => ResolveDomains().SelectMany(DisksOf);
 
-            foreach (var disk in disks)
-            {
-                if (targets is null || targets.Any(t => t.IsMatch(disk.Target)))
-                {
-                    yield return disk;
-                }
-            }
-        }
+    /// <summary>The domains of the InputObject set, or those the Domain set names on the target hosts.</summary>
+    protected IEnumerable<VirtDomain> ResolveDomains() => ParameterSetName == InputObjectSet
+        ? InputObject
+        : new DomainResolver(this).ByName(ResolveHosts(Server), Domain);
+
+    /// <summary>The disks of one domain that -Target selects; a domain that cannot be read reports an error and has none.</summary>
+    protected IEnumerable<VirtDisk> DisksOf(VirtDomain domain)
+    {
+        IReadOnlyList<VirtDisk> disks = Array.Empty<VirtDisk>();
+        TryInvoke(domain.Name, () => disks = ReadDisks(domain));
+        return disks;
+    }
+
+    /// <summary>The disks of one domain that -Target selects; throws when the domain cannot be read.</summary>
+    protected IReadOnlyList<VirtDisk> ReadDisks(VirtDomain domain)
+    {
+        var disks = Run(ct => DiskService.GetDisksAsync(domain, ReadInactive, ct));
+        var targets = Target?.Select(t => WildcardPattern.Get(t, WildcardOptions.IgnoreCase)).ToList();
+        return disks.Where(disk => targets is null || targets.Any(t => t.IsMatch(disk.Target))).ToList();
     }
 }

@@ -5,25 +5,49 @@ using LibVirtPS.Engine.Services;
 
 namespace LibVirtPS.Commands.Disk;
 
-/// <summary>Emits the backing chain of domain disks, one element per layer, top first.</summary>
+/// <summary>
+/// Emits the backing chain of domain disks or image files, one element per layer, top first. An image that cannot
+/// be opened at all gives an error record with the engine's error id and no element.
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "VirtBackingChain", DefaultParameterSetName = DomainSet)]
 [OutputType(typeof(BackingChainElement))]
-public sealed class GetVirtBackingChainCommand : DiskQueryCmdlet
+public sealed class GetVirtBackingChainCommand : ChainQueryCmdlet
 {
-    private const string DiskSet = "Disk";
-
-    [Parameter(Mandatory = true, ParameterSetName = DiskSet, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public VirtDisk[] Disk { get; set; } = Array.Empty<VirtDisk>();
-
-    private readonly BackingChainResolver _resolver = new();
-
     protected override void ProcessRecord()
     {
-        var disks = ParameterSetName == DiskSet ? Disk : ResolveDisks();
-        foreach (var disk in disks)
+        if (ReadsImageFiles)
         {
-            WriteObject(DiskService.GetBackingChain(disk, _resolver), enumerateCollection: true);
+            WriteImageChains();
+            return;
+        }
+
+        foreach (var disk in SelectedDisks())
+        {
+            TryInvoke(disk.ToString(), () => WriteObject(DiskService.GetBackingChain(disk, ChainResolverFor(disk.Host)), enumerateCollection: true));
+        }
+    }
+
+    private void WriteImageChains()
+    {
+        var resolver = new ImageChainResolver();
+        foreach (var path in ResolveImagePaths())
+        {
+            TryInvoke(path, () =>
+            {
+                var chain = resolver.Resolve(path, StatedFormat, MaxDepth);
+                if (chain.Error is { } error)
+                {
+                    throw new ImageOpenException(error);
+                }
+
+                foreach (var element in chain.Elements)
+                {
+                    // The default view groups the layers of an image chain under its top image.
+                    var item = PSObject.AsPSObject(element);
+                    item.Properties.Add(new PSNoteProperty("ChainImage", chain.Elements[0].Path));
+                    WriteObject(item);
+                }
+            });
         }
     }
 }

@@ -29,14 +29,14 @@ Describe 'Module conformance' -Tag Unit {
         foreach ($c in $module.ExportedCmdlets.Values) {
             $c.OutputType | Should -Not -BeNullOrEmpty -Because "$($c.Name) declares its output"
             foreach ($t in $c.OutputType.Type) {
-                if ($t -in [string], [void]) { continue }
+                if ($t -in [string], [void], [bool]) { continue }
                 $t.FullName | Should -BeIn $views -Because "$($c.Name) outputs $($t.FullName)"
             }
         }
     }
 
     It 'supports ShouldProcess on every state-changing cmdlet' {
-        $changing = $module.ExportedCmdlets.Values.Where({ $_.Verb -notin 'Get' })
+        $changing = $module.ExportedCmdlets.Values.Where({ $_.Verb -notin 'Get', 'Test', 'Find' })
         foreach ($c in $changing) {
             $c.Parameters.ContainsKey('WhatIf') | Should -BeTrue -Because "$($c.Name) changes state"
         }

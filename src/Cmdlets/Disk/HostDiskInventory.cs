@@ -1,0 +1,61 @@
+using LibVirtPS.Commands.Common;
+using LibVirtPS.Engine.Chains;
+using LibVirtPS.Engine.Model;
+using LibVirtPS.Engine.Services;
+
+namespace LibVirtPS.Commands.Disk;
+
+/// <summary>
+/// Every domain of a set of hosts with the backing chains of its disks, for checks that look beyond the domains
+/// the user named (layers shared by running domains, images that no domain uses). A host or a domain that cannot be
+/// read reports a non-terminating error and marks the inventory incomplete.
+/// </summary>
+internal sealed class HostDiskInventory
+{
+    private readonly LibVirtCmdlet _cmdlet;
+    private readonly BackingChainResolver _resolver;
+
+    public HostDiskInventory(LibVirtCmdlet cmdlet, BackingChainResolver resolver)
+    {
+        _cmdlet = cmdlet;
+        _resolver = resolver;
+    }
+
+    /// <summary>True once a host or a domain definition could not be read.</summary>
+    public bool Incomplete { get; private set; }
+
+    public IEnumerable<VirtDomain> Domains(IReadOnlyList<VirtHost> hosts)
+    {
+        foreach (var result in _cmdlet.Stream(HostFanOut.RunAsync(hosts, DomainService.ListAsync, _cmdlet.CancellationToken)))
+        {
+            if (result.Error is not null)
+            {
+                Incomplete = true;
+                _cmdlet.WriteFailure(result.Error, result.Host.Name);
+            }
+            else if (result.Item is not null)
+            {
+                yield return result.Item;
+            }
+        }
+    }
+
+    /// <summary>The chain of every disk in one definition of the domain (live, or the persistent one when inactive).</summary>
+    public IReadOnlyList<(VirtDisk Disk, IReadOnlyList<BackingChainElement> Chain)> Chains(VirtDomain domain, bool inactive)
+    {
+        try
+        {
+            var disks = _cmdlet.Run(ct => DiskService.GetDisksAsync(domain, inactive, ct));
+            return disks.Select(disk => (disk, DiskService.GetBackingChain(disk, _resolver))).ToList();
+        }
+        catch (Exception ex) when (ex is not System.Management.Automation.PipelineStoppedException)
+        {
+            Incomplete = true;
+            _cmdlet.WriteFailure(ex, domain.Name);
+            return Array.Empty<(VirtDisk, IReadOnlyList<BackingChainElement>)>();
+        }
+    }
+
+    /// <summary>True while the domain runs (or is paused): it holds its images open.</summary>
+    public static bool IsActive(VirtDomain domain) => domain.Id is not null;
+}
