@@ -1,0 +1,399 @@
+using System.Collections.Concurrent;
+using LibVirtPS.Drivers.Remote.Xdr;
+using LibVirtPS.Engine.Errors;
+
+namespace LibVirtPS.Drivers.Remote.Rpc;
+
+/// <summary>
+/// A libvirt RPC connection over any <see cref="Stream"/>. Many calls may be in flight: each gets its own serial,
+/// packets are written whole under one writer lock, and one reader task routes every incoming packet by type first
+/// (REPLY to the waiting call by serial, STREAM to the open stream by serial, MESSAGE to keepalive or the event
+/// dispatcher). When the stream ends or breaks, every pending call fails with a <see cref="ConnectionException"/>
+/// and so does every later call.
+/// </summary>
+public sealed class RpcClient : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly RpcClientOptions _options;
+    private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
+    private readonly ConcurrentDictionary<uint, RpcStream> _streams = new();
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly TaskCompletionSource<ConnectionException> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _reader;
+    private ConnectionException? _failure;
+    private Task? _keepalive;
+    private int _nextSerial = -1;
+    private long _lastInbound = Environment.TickCount64;
+
+    public RpcClient(Stream stream, RpcClientOptions? options = null)
+    {
+        _stream = stream;
+        _options = options ?? new RpcClientOptions();
+        _reader = Task.Run(ReadLoopAsync);
+    }
+
+    public EventDispatcher Events { get; } = new();
+
+    public bool IsConnected => Volatile.Read(ref _failure) is null;
+
+    /// <summary>Completes, with the reason, when the connection is lost or closed.</summary>
+    public Task<ConnectionException> Closed => _closed.Task;
+
+    public RpcClientOptions Options => _options;
+
+    /// <summary>Calls a procedure and returns the reply's raw payload; an error reply throws its libvirt error.</summary>
+    public async Task<ReadOnlyMemory<byte>> CallAsync(uint program, int procedure, Action<XdrWriter>? writeArgs,
+        CancellationToken cancellationToken)
+    {
+        var reply = await SendCallAsync(program, procedure, writeArgs, null, cancellationToken).ConfigureAwait(false);
+        return reply.Payload;
+    }
+
+    /// <summary>Calls a procedure and decodes its reply; the reply must be consumed exactly.</summary>
+    public async Task<T> CallAsync<T>(uint program, int procedure, Action<XdrWriter>? writeArgs, Func<XdrReader, T> readReply,
+        CancellationToken cancellationToken)
+    {
+        var payload = await CallAsync(program, procedure, writeArgs, cancellationToken).ConfigureAwait(false);
+        var reader = new XdrReader(payload);
+        var result = readReply(reader);
+        reader.EnsureEnd();
+        return result;
+    }
+
+    /// <summary>
+    /// Calls a procedure that opens a stream. The stream is registered before the call is sent, so data that follows
+    /// the reply at once is not lost. Returns the stream and the reply's payload.
+    /// </summary>
+    public async Task<(RpcStream Stream, ReadOnlyMemory<byte> Reply)> OpenStreamAsync(uint program, int procedure,
+        Action<XdrWriter>? writeArgs, CancellationToken cancellationToken)
+    {
+        RpcStream? stream = null;
+        try
+        {
+            var reply = await SendCallAsync(program, procedure, writeArgs,
+                serial => stream = RegisterStream(new RpcStream(this, program, procedure, serial)), cancellationToken).ConfigureAwait(false);
+            return (stream!, reply.Payload);
+        }
+        catch
+        {
+            if (stream is not null)
+            {
+                _streams.TryRemove(stream.Serial, out _);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts libvirt's keepalive from this side: after <see cref="RpcClientOptions.KeepaliveInterval"/> of silence
+    /// the client pings, and after <see cref="RpcClientOptions.KeepaliveCount"/> unanswered pings the daemon is
+    /// declared dead. Call it once the daemon has confirmed the keepalive feature.
+    /// </summary>
+    public void StartKeepalive()
+    {
+        if (Interlocked.CompareExchange(ref _keepalive, Task.CompletedTask, null) is null)
+        {
+            _keepalive = Task.Run(KeepaliveLoopAsync);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Fail(new ConnectionException("The connection was closed", lost: false));
+        await _reader.ConfigureAwait(false);
+        if (_keepalive is { } keepalive)
+        {
+            await keepalive.ConfigureAwait(false);
+        }
+
+        _shutdown.Dispose();
+    }
+
+    internal async Task SendAsync(RpcHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        var packet = PacketCodec.Encode(header, payload.Span);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfFailed();
+
+            // The write itself is never cancelled by the caller: half a packet would corrupt the stream for everyone.
+            await _stream.WriteAsync(packet, _shutdown.Token).ConfigureAwait(false);
+            await _stream.FlushAsync(_shutdown.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException
+            || (ex is OperationCanceledException && _shutdown.IsCancellationRequested))
+        {
+            throw Fail(new ConnectionException($"Writing to the daemon failed: {ex.Message}", ex));
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    internal void UnregisterStream(uint serial) => _streams.TryRemove(serial, out _);
+
+    internal void ThrowIfFailed()
+    {
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            throw Rethrowable(failure);
+        }
+    }
+
+    private RpcStream RegisterStream(RpcStream stream)
+    {
+        _streams[stream.Serial] = stream;
+        return stream;
+    }
+
+    private async Task<RpcPacket> SendCallAsync(uint program, int procedure, Action<XdrWriter>? writeArgs,
+        Action<uint>? beforeSend, CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        cancellationToken.ThrowIfCancellationRequested();
+        var args = new XdrWriter();
+        writeArgs?.Invoke(args);
+
+        var serial = unchecked((uint)Interlocked.Increment(ref _nextSerial));
+        var call = new PendingCall(program, procedure);
+        _pending[serial] = call;
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            _pending.TryRemove(serial, out _);
+            throw Rethrowable(failure);
+        }
+
+        using var timeout = _options.CallTimeout == Timeout.InfiniteTimeSpan
+            ? new CancellationTokenSource()
+            : new CancellationTokenSource(_options.CallTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        await using var registration = linked.Token.Register(() =>
+        {
+            // Forget the serial first: a reply that still arrives is then dropped by the reader.
+            _pending.TryRemove(serial, out _);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                call.Completion.TrySetCanceled(cancellationToken);
+            }
+            else
+            {
+                call.Completion.TrySetException(new ConnectionException(
+                    $"No reply to procedure {procedure} within {_options.CallTimeout.TotalSeconds:0.###} s",
+                    new TimeoutException(), lost: false));
+            }
+        }).ConfigureAwait(false);
+
+        try
+        {
+            beforeSend?.Invoke(serial);
+            var header = new RpcHeader(program, RpcHeader.ProtocolVersion, procedure, PacketType.Call, serial, PacketStatus.Ok);
+            await SendAsync(header, args.WrittenMemory, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            // Cancelled while waiting for the writer: the registration has already completed the call.
+        }
+        catch
+        {
+            _pending.TryRemove(serial, out _);
+            throw;
+        }
+
+        var reply = await call.Completion.Task.ConfigureAwait(false);
+        if (reply.Header.Status == PacketStatus.Error)
+        {
+            throw RemoteError.Decode(reply.Payload).ToException();
+        }
+
+        return reply;
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var packet = await PacketCodec.ReadAsync(_stream, _shutdown.Token).ConfigureAwait(false);
+                if (packet is null)
+                {
+                    Fail(new ConnectionException("The daemon closed the connection"));
+                    return;
+                }
+
+                Volatile.Write(ref _lastInbound, Environment.TickCount64);
+                await DispatchAsync(packet).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+            // Disposed or already failed: the failure is recorded.
+        }
+        catch (ConnectionException ex)
+        {
+            Fail(ex);
+        }
+        catch (Exception ex)
+        {
+            Fail(new ConnectionException($"The connection to the daemon was lost: {ex.Message}", ex));
+        }
+    }
+
+    private async ValueTask DispatchAsync(RpcPacket packet)
+    {
+        var header = packet.Header;
+        switch (header.Type)
+        {
+            case PacketType.Reply:
+                if (_pending.TryGetValue(header.Serial, out var call))
+                {
+                    // A reply that does not fit its call stays pending here, so the failure below reaches it.
+                    if (call.Program != header.Program || call.Procedure != header.Procedure)
+                    {
+                        throw new ConnectionException($"Reply does not match its call ({header}; expected procedure {call.Procedure})");
+                    }
+
+                    if (header.Status == PacketStatus.Continue)
+                    {
+                        throw new ConnectionException($"Reply with status CONTINUE ({header})");
+                    }
+
+                    if (_pending.TryRemove(header.Serial, out _))
+                    {
+                        call.Completion.TrySetResult(packet);
+                    }
+                }
+
+                break;
+            case PacketType.Stream:
+            case PacketType.StreamHole:
+                if (_streams.TryGetValue(header.Serial, out var stream))
+                {
+                    await stream.DeliverAsync(packet, _shutdown.Token).ConfigureAwait(false);
+                }
+
+                break;
+            case PacketType.Message when header.Program == RpcPrograms.Keepalive:
+                if (header.Procedure == RpcPrograms.KeepalivePing)
+                {
+                    _ = SendKeepaliveAsync(RpcPrograms.KeepalivePong);
+                }
+
+                break;
+            case PacketType.Message:
+                Events.Dispatch(packet);
+                break;
+            default:
+                throw new ConnectionException($"Unexpected packet from the daemon ({header})");
+        }
+    }
+
+    private async Task SendKeepaliveAsync(int procedure)
+    {
+        try
+        {
+            var header = new RpcHeader(RpcPrograms.Keepalive, RpcHeader.ProtocolVersion, procedure, PacketType.Message, 0, PacketStatus.Ok);
+            await SendAsync(header, ReadOnlyMemory<byte>.Empty, _shutdown.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is LibVirtException or OperationCanceledException)
+        {
+            // A failed write has already failed the connection; nothing more to do here.
+        }
+    }
+
+    private async Task KeepaliveLoopAsync()
+    {
+        var interval = _options.KeepaliveInterval;
+        var missed = 0;
+        var lastPing = long.MinValue;
+        try
+        {
+            while (IsConnected)
+            {
+                await Task.Delay(interval, _shutdown.Token).ConfigureAwait(false);
+                var lastInbound = Volatile.Read(ref _lastInbound);
+                if (lastInbound >= lastPing)
+                {
+                    // Something arrived since our last ping: the daemon is alive.
+                    missed = 0;
+                }
+
+                var idle = TimeSpan.FromMilliseconds(Environment.TickCount64 - lastInbound);
+                if (idle < interval)
+                {
+                    continue;
+                }
+
+                if (missed >= _options.KeepaliveCount)
+                {
+                    Fail(new ConnectionException(
+                        $"The daemon did not answer {missed} keepalive pings in {idle.TotalSeconds:0.#} s: connection declared dead"));
+                    return;
+                }
+
+                missed++;
+                lastPing = Environment.TickCount64;
+                await SendKeepaliveAsync(RpcPrograms.KeepalivePing).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+            // The connection ended.
+        }
+    }
+
+    /// <summary>Records the first failure, fails everything pending and closes the stream. Idempotent.</summary>
+    private ConnectionException Fail(ConnectionException failure)
+    {
+        var first = Interlocked.CompareExchange(ref _failure, failure, null);
+        if (first is not null)
+        {
+            return first;
+        }
+
+        _shutdown.Cancel();
+        foreach (var serial in _pending.Keys)
+        {
+            if (_pending.TryRemove(serial, out var call))
+            {
+                call.Completion.TrySetException(Rethrowable(failure));
+            }
+        }
+
+        foreach (var serial in _streams.Keys)
+        {
+            if (_streams.TryRemove(serial, out var stream))
+            {
+                stream.Fail(Rethrowable(failure));
+            }
+        }
+
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // The transport is already gone.
+        }
+
+        _closed.TrySetResult(failure);
+        return failure;
+    }
+
+    // Each waiter gets its own exception object, so concurrent rethrows do not share one stack trace.
+    private static ConnectionException Rethrowable(ConnectionException failure) =>
+        new(failure.Message, failure.InnerException, failure.Lost);
+
+    private sealed class PendingCall(uint program, int procedure)
+    {
+        public uint Program { get; } = program;
+        public int Procedure { get; } = procedure;
+        public TaskCompletionSource<RpcPacket> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

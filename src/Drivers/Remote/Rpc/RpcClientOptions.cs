@@ -1,0 +1,14 @@
+namespace LibVirtPS.Drivers.Remote.Rpc;
+
+/// <summary>Timing of an <see cref="RpcClient"/>.</summary>
+public sealed record RpcClientOptions
+{
+    /// <summary>How long one call may wait for its reply; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Idle time after which the client pings the daemon (once keepalive is on).</summary>
+    public TimeSpan KeepaliveInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Unanswered pings after which the daemon is declared dead.</summary>
+    public int KeepaliveCount { get; init; } = 6;
+}
