@@ -189,20 +189,33 @@ public sealed class SshCommandStream : Stream
     }
 
     /// <summary>
-    /// At the end of the output: a bridge that exited with an error (nc missing, no socket, helper refused) says why
-    /// on stderr; that becomes the error, rather than a bare end of stream.
+    /// At the end of the output: a session that went down is reported as lost, and a bridge that exited with an error
+    /// (nc missing, no socket, helper refused) says why on stderr; either becomes the error, rather than a bare end
+    /// of stream. A bridge that exited cleanly (after CONNECT_CLOSE) is a normal end.
     /// </summary>
     private async Task ThrowIfCommandFailedAsync()
     {
-        await Task.WhenAny(_execution, Task.Delay(ExitGrace)).ConfigureAwait(false);
-        if (!_execution.IsCompleted || _command.ExitStatus is null or 0)
+        await Task.WhenAny(_execution, _broken.Task, Task.Delay(ExitGrace)).ConfigureAwait(false);
+        ThrowIfBroken();
+        if (!_execution.IsCompleted)
         {
             return;
         }
 
         var detail = StandardError;
-        throw Break(new IOException(
-            $"The bridge command on {_peer} exited with status {_command.ExitStatus}" + (detail.Length > 0 ? $": {detail}" : "")));
+        var suffix = detail.Length > 0 ? $": {detail}" : "";
+        if (_command.ExitStatus is null)
+        {
+            // The server reports how a command ended; a channel that closes without saying so lost its session.
+            var signal = _command.ExitSignal is { Length: > 0 } name ? $" (signal {name})" : "";
+            throw Break(new IOException(
+                $"The SSH session to {_peer} was lost: the channel closed without the bridge command's exit status{signal}{suffix}"));
+        }
+
+        if (_command.ExitStatus != 0)
+        {
+            throw Break(new IOException($"The bridge command on {_peer} exited with status {_command.ExitStatus}{suffix}"));
+        }
     }
 
     private void DrainStandardError()
