@@ -1,4 +1,5 @@
 using LibVirtPS.Engine.Connections;
+using LibVirtPS.Drivers.Remote;
 using LibVirtPS.Drivers.Test;
 
 namespace LibVirtPS.Drivers;
@@ -7,5 +8,6 @@ namespace LibVirtPS.Drivers;
 public static class DriverCatalog
 {
     public static DriverRegistry CreateRegistry() => new DriverRegistry()
-        .Register(new TestDriverFactory());
+        .Register(new TestDriverFactory())
+        .Register(new RemoteDriverFactory());
 }

@@ -154,7 +154,7 @@ public class RpcClientTests
     [Fact]
     public async Task CallTimeoutFailsOnlyThatCall()
     {
-        var (daemon, client) = MockDaemon.Start(new RpcClientOptions { CallTimeout = TimeSpan.FromMilliseconds(200) });
+        var (daemon, client) = MockDaemon.Start(new RpcClientOptions { CallTimeout = TimeSpan.FromMilliseconds(1500) });
         await using var _ = daemon;
         await using var __ = client;
         var never = new TaskCompletionSource<string>();
