@@ -118,14 +118,10 @@ public static class SshTransport
         var parts = new List<string>();
         if (credentials.KeyFiles.Count > 0)
         {
-            parts.Add("keys " + string.Join(", ", credentials.KeyFiles));
-        }
-        else if (settings.AuthMethods.Contains(SshAuthMethod.PrivateKey))
-        {
-            parts.Add("no key file");
+            parts.Add((credentials.KeyFiles.Count == 1 ? "the key " : "the keys ") + string.Join(", ", credentials.KeyFiles));
         }
 
-        if (options.Password is { Length: > 0 })
+        if (options.Password is { Length: > 0 } && settings.AuthMethods.Any(m => m is SshAuthMethod.Password or SshAuthMethod.KeyboardInteractive))
         {
             parts.Add("a password");
         }
