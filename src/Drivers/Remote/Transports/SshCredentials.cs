@@ -143,7 +143,7 @@ public sealed class SshCredentials : IDisposable
         {
             return passphrase is { Length: > 0 } ? new PrivateKeyFile(path, Plain(passphrase)) : new PrivateKeyFile(path);
         }
-        catch (SshPassPhraseNullOrEmptyException) when (!required)
+        catch (Exception ex) when (!required && ex is not OutOfMemoryException)
         {
             return null;
         }
@@ -152,20 +152,18 @@ public sealed class SshCredentials : IDisposable
             throw new LibVirtException(ErrorCode.AuthFailed, ErrorDomain.Remote,
                 $"The key file '{path}' is encrypted: give its passphrase as the password of -Credential", ex) { Target = path };
         }
-        catch (Exception ex) when (!required && ex is SshException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
-        {
-            return null;
-        }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new LibVirtException(ErrorCode.AuthFailed, ErrorDomain.Remote, $"The key file '{path}' does not exist", ex) { Target = path };
         }
-        catch (Exception ex) when (ex is SshException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The message of a wrong passphrase names no secret; it is kept out anyway, only its type is shown.
+            // Key parsers fail in many ways (SSH.NET's, BouncyCastle's); only the type is shown, never a secret.
+            var hint = passphrase is { Length: > 0 }
+                ? "a wrong passphrase, or a key format SSH.NET does not read"
+                : "if it is encrypted, give its passphrase as the password of -Credential; otherwise SSH.NET does not read its format";
             throw new LibVirtException(ErrorCode.AuthFailed, ErrorDomain.Remote,
-                $"Cannot read the key file '{path}' ({ex.GetType().Name}): a wrong passphrase, or a key format SSH.NET does not read", ex)
-            { Target = path };
+                $"Cannot read the key file '{path}' ({ex.GetType().Name}): {hint}", ex) { Target = path };
         }
     }
 
