@@ -20,6 +20,10 @@ public sealed class RemoteDriver : IHypervisorDriver
     public const int ListWindow = 64;
 
     private const uint ConnectReadOnly = 1;
+
+    // CONNECT_LIST_DOMAINS_PERSISTENT and CONNECT_LIST_DOMAINS_AUTOSTART.
+    private const uint ListPersistent = 4;
+    private const uint ListAutostart = 1024;
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
     private readonly RpcClient _client;
 
@@ -102,27 +106,37 @@ public sealed class RemoteDriver : IHypervisorDriver
     }
 
     /// <summary>
-    /// One CONNECT_LIST_ALL_DOMAINS, then each domain's detail calls, pipelined: up to <see cref="ListWindow"/>
-    /// domains are in flight at once, and results are yielded in list order as they complete.
+    /// Three CONNECT_LIST_ALL_DOMAINS calls at once (all domains, the persistent ones, the autostarted ones: the
+    /// daemon filters, so no per-domain call is needed for those two facts), then each domain's DOMAIN_GET_INFO,
+    /// pipelined: up to <see cref="ListWindow"/> are in flight at once, and results are yielded in list order as
+    /// they complete.
     /// </summary>
     public async IAsyncEnumerable<DomainInfo> ListDomainsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var list = await _client.CallAsync(RemoteProcedures.ConnectListAllDomains, new ListAllDomainsArgs(1, 0), cancellationToken)
-            .ConfigureAwait(false);
-        var inFlight = new Queue<Task<DomainInfo?>>();
+        var all = ListAsync(0, cancellationToken);
+        var persistent = ListAsync(ListPersistent, cancellationToken);
+        var autostart = ListAsync(ListAutostart, cancellationToken);
+        await Task.WhenAll(all, persistent, autostart).ConfigureAwait(false);
+        var persistentSet = (await persistent.ConfigureAwait(false)).Select(d => d.Uuid).ToHashSet();
+        var autostartSet = (await autostart.ConfigureAwait(false)).Select(d => d.Uuid).ToHashSet();
+        var domains = await all.ConfigureAwait(false);
+
+        var inFlight = new Queue<(DomainHandle Handle, Task<DomainInfoReply?> Info)>();
         var next = 0;
         try
         {
-            while (next < list.Domains.Count || inFlight.Count > 0)
+            while (next < domains.Count || inFlight.Count > 0)
             {
-                while (next < list.Domains.Count && inFlight.Count < ListWindow)
+                while (next < domains.Count && inFlight.Count < ListWindow)
                 {
-                    inFlight.Enqueue(DescribeIfPresentAsync(list.Domains[next++], cancellationToken));
+                    var handle = domains[next++];
+                    inFlight.Enqueue((handle, InfoIfPresentAsync(handle, cancellationToken)));
                 }
 
-                if (await inFlight.Dequeue().ConfigureAwait(false) is { } info)
+                var (done, info) = inFlight.Dequeue();
+                if (await info.ConfigureAwait(false) is { } reply)
                 {
-                    yield return info;
+                    yield return ToDomainInfo(done, reply, persistentSet.Contains(done.Uuid), autostartSet.Contains(done.Uuid));
                 }
             }
         }
@@ -131,7 +145,7 @@ public sealed class RemoteDriver : IHypervisorDriver
             // Abandoned enumeration: observe the calls still running so their failures are not left unobserved.
             while (inFlight.TryDequeue(out var pending))
             {
-                _ = pending.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+                _ = pending.Info.ContinueWith(static t => t.Exception, TaskScheduler.Default);
             }
         }
     }
@@ -247,25 +261,30 @@ public sealed class RemoteDriver : IHypervisorDriver
         // An inactive domain is always persistent (a transient one ceases to exist when it stops).
         var persistent = handle.Id < 0 ? Task.FromResult(1) : _client.CallAsync(RemoteProcedures.DomainIsPersistent, handle, cancellationToken);
         await Task.WhenAll(info, autostart, persistent).ConfigureAwait(false);
-        var i = await info.ConfigureAwait(false);
-        return new DomainInfo(
-            handle.Name,
-            handle.Uuid,
-            handle.Id < 0 ? null : handle.Id,
-            (DomainState)i.State,
-            checked((long)i.MemoryKiB * 1024),
-            checked((long)i.MaxMemoryKiB * 1024),
-            i.VirtualCpus,
-            await persistent.ConfigureAwait(false) == 1,
+        return ToDomainInfo(handle, await info.ConfigureAwait(false), await persistent.ConfigureAwait(false) == 1,
             await autostart.ConfigureAwait(false) == 1);
     }
 
-    /// <summary>A domain listed a moment ago may be gone by the time it is described: it is then left out.</summary>
-    private async Task<DomainInfo?> DescribeIfPresentAsync(DomainHandle handle, CancellationToken cancellationToken)
+    private static DomainInfo ToDomainInfo(DomainHandle handle, DomainInfoReply info, bool persistent, bool autostart) =>
+        new(handle.Name,
+            handle.Uuid,
+            handle.Id < 0 ? null : handle.Id,
+            (DomainState)info.State,
+            checked((long)info.MemoryKiB * 1024),
+            checked((long)info.MaxMemoryKiB * 1024),
+            info.VirtualCpus,
+            persistent,
+            autostart);
+
+    private async Task<IReadOnlyList<DomainHandle>> ListAsync(uint flags, CancellationToken cancellationToken) =>
+        (await _client.CallAsync(RemoteProcedures.ConnectListAllDomains, new ListAllDomainsArgs(1, flags), cancellationToken).ConfigureAwait(false)).Domains;
+
+    /// <summary>A domain listed a moment ago may be gone by the time it is asked about: it is then left out.</summary>
+    private async Task<DomainInfoReply?> InfoIfPresentAsync(DomainHandle handle, CancellationToken cancellationToken)
     {
         try
         {
-            return await DescribeAsync(handle, cancellationToken).ConfigureAwait(false);
+            return await _client.CallAsync(RemoteProcedures.DomainGetInfo, handle, cancellationToken).ConfigureAwait(false);
         }
         catch (LibVirtException ex) when (ex.Code == ErrorCode.NoDomain && ex is not ConnectionException)
         {

@@ -60,6 +60,9 @@ internal sealed class MockDaemon : IAsyncDisposable
         return (new MockDaemon(server), new RpcClient(client, options));
     }
 
+    /// <summary>Serves one connection that a test accepted itself (TCP, TLS).</summary>
+    public static MockDaemon Serve(Stream connection) => new(connection);
+
     public static (MockDaemon Daemon, Stream ClientStream) StartWithStream()
     {
         var (client, server) = DuplexPipe.Create();

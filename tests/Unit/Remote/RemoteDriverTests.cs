@@ -113,7 +113,13 @@ public class RemoteDriverTests
         var maxInFlight = 0;
         var random = new Random(7);
         var (daemon, driver) = await OpenAsync("qemu:///system", d => d
-            .On(RemoteProcedures.ConnectListAllDomains, _ => new ListAllDomainsReply(domains, count))
+            .On(RemoteProcedures.ConnectListAllDomains, a => a.Flags switch
+            {
+                0 => new ListAllDomainsReply(domains, count),
+                4 => new ListAllDomainsReply(domains.Where(d => !d.Name.EndsWith('0')).ToArray(), 0),
+                1024 => new ListAllDomainsReply(domains.Where(d => d.Name.EndsWith('7')).ToArray(), 0),
+                _ => throw new MockErrorException(MockDaemon.Error(ErrorCode.InvalidArg, ErrorDomain.Remote, "unexpected flags")),
+            })
             .On(RemoteProcedures.DomainGetInfo, async (h, _) =>
             {
                 var now = Interlocked.Increment(ref inFlight);
@@ -127,9 +133,7 @@ public class RemoteDriverTests
                 await Task.Delay(delay);
                 Interlocked.Decrement(ref inFlight);
                 return new DomainInfoReply(h.Id > 0 ? 1 : 5, 1024, 512, 2, 0);
-            })
-            .On(RemoteProcedures.DomainGetAutostart, h => h.Name.EndsWith('7') ? 1 : 0)
-            .On(RemoteProcedures.DomainIsPersistent, h => h.Name.EndsWith('0') ? 0 : 1));
+            }));
         await using var _ = daemon;
         await using var __ = driver;
 
@@ -146,10 +150,10 @@ public class RemoteDriverTests
         Assert.Equal((DomainState.Running, 1, false, false, 512L * 1024, 1024L * 1024), (vm0.State, vm0.Id, vm0.Persistent, vm0.Autostart, vm0.MemoryBytes, vm0.MaxMemoryBytes));
         var vm7 = listed[7];
         Assert.Equal((DomainState.ShutOff, (int?)null, true, true), (vm7.State, vm7.Id, vm7.Persistent, vm7.Autostart));
-        Assert.Equal(1, daemon.Received.Count(h => h.Procedure == (int)RemoteProcedure.ConnectListAllDomains));
-
-        // Inactive domains are persistent by definition: no IS_PERSISTENT call for them.
-        Assert.Equal(count / 2, daemon.Received.Count(h => h.Procedure == (int)RemoteProcedure.DomainIsPersistent));
+        // Persistence and autostart come from two filtered lists: one detail call per domain, no more.
+        Assert.Equal(3, daemon.Received.Count(h => h.Procedure == (int)RemoteProcedure.ConnectListAllDomains));
+        Assert.Equal(count, daemon.Received.Count(h => h.Procedure == (int)RemoteProcedure.DomainGetInfo));
+        Assert.Equal(count + 3 + 3, daemon.Received.Count);
     }
 
     [Fact]

@@ -82,7 +82,7 @@ public class RpcFuzzTests
     {
         RpcHeader Reply(PacketStatus status) =>
             new(RpcPrograms.Remote, 1, (int)RemoteProcedure.ConnectGetType, PacketType.Reply, 0, status);
-        var error = new Drivers.Remote.Xdr.XdrWriter();
+        var error = new LibVirtPS.Drivers.Remote.Xdr.XdrWriter();
         MockDaemon.Error(ErrorCode.InternalError, ErrorDomain.Remote, "boom").Write(error);
         var ping = new RpcHeader(RpcPrograms.Keepalive, 1, RpcPrograms.KeepalivePing, PacketType.Message, 0, PacketStatus.Ok);
         var ev = new RpcHeader(RpcPrograms.Remote, 1, 318, PacketType.Message, 1, PacketStatus.Ok);

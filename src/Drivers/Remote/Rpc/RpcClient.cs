@@ -14,6 +14,7 @@ namespace LibVirtPS.Drivers.Remote.Rpc;
 public sealed class RpcClient : IAsyncDisposable
 {
     private readonly Stream _stream;
+    private readonly PacketReader _packets;
     private readonly RpcClientOptions _options;
     private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
     private readonly ConcurrentDictionary<uint, RpcStream> _streams = new();
@@ -29,6 +30,7 @@ public sealed class RpcClient : IAsyncDisposable
     public RpcClient(Stream stream, RpcClientOptions? options = null)
     {
         _stream = stream;
+        _packets = new PacketReader(stream);
         _options = options ?? new RpcClientOptions();
         _reader = Task.Run(ReadLoopAsync);
     }
@@ -219,7 +221,7 @@ public sealed class RpcClient : IAsyncDisposable
         {
             while (true)
             {
-                var packet = await PacketCodec.ReadAsync(_stream, _shutdown.Token).ConfigureAwait(false);
+                var packet = await _packets.ReadAsync(_shutdown.Token).ConfigureAwait(false);
                 if (packet is null)
                 {
                     Fail(new ConnectionException("The daemon closed the connection"));

@@ -3,8 +3,12 @@ namespace LibVirtPS.Drivers.Remote.Rpc;
 /// <summary>Timing of an <see cref="RpcClient"/>.</summary>
 public sealed record RpcClientOptions
 {
-    /// <summary>How long one call may wait for its reply; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</summary>
-    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long one call may wait for its reply; <see cref="Timeout.InfiniteTimeSpan"/> waits forever. Keepalive
+    /// finds a dead daemon much sooner; this bounds a live daemon that never answers one call, and is generous
+    /// because some calls (starting a large domain, saving memory) legitimately take minutes.
+    /// </summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Idle time after which the client pings the daemon (once keepalive is on).</summary>
     public TimeSpan KeepaliveInterval { get; init; } = TimeSpan.FromSeconds(5);
