@@ -6,8 +6,8 @@
 #   test-sshd.sh restart DIR   start sshd again with the same port and keys
 #   test-sshd.sh stop DIR      stop sshd and its sessions, then remove DIR
 #
-# DIR/env holds KEY=VALUE lines: PORT, PID, USER, CLIENT_KEY, ENCRYPTED_KEY, KEY_PASSPHRASE, HOST_KEY_PUB,
-# OTHER_HOST_KEY_PUB, PASSWORD (empty when password logins are not possible here, and PASSWORD_REASON says why).
+# DIR/env holds KEY=VALUE lines: PORT, PID, USER, CLIENT_KEY, ENCRYPTED_KEY, KEY_PASSPHRASE, HOST_KEY_PUB (ed25519),
+# HOST_RSA_KEY_PUB, OTHER_HOST_KEY_PUB, PASSWORD (empty when password logins are not possible here, and PASSWORD_REASON says why).
 #
 # Password logins: the libvirtd socket answers only root here (other peers need polkit), so the tests log in as
 # root. Root's password is set only inside this sshd's private mount namespace, where a copy of /etc/shadow with
@@ -73,6 +73,7 @@ write_config() {
 Port $1
 ListenAddress 127.0.0.1
 HostKey $dir/host_ed25519
+HostKey $dir/host_rsa
 PidFile $dir/sshd.pid
 AuthorizedKeysFile $dir/authorized_keys
 PermitRootLogin yes
@@ -103,6 +104,7 @@ start() {
     mkdir -p -m 0700 "$dir" || cannot "cannot create $dir"
     mkdir -p -m 0755 /run/sshd
     ssh-keygen -q -t ed25519 -N '' -C test-host -f "$dir/host_ed25519" || cannot "ssh-keygen failed"
+    ssh-keygen -q -t rsa -b 2048 -N '' -C test-host-rsa -f "$dir/host_rsa"
     ssh-keygen -q -t ed25519 -N '' -C other-host -f "$dir/other_ed25519"
     ssh-keygen -q -t ed25519 -N '' -C test-client -f "$dir/client_ed25519"
     local passphrase
@@ -149,6 +151,7 @@ start() {
         echo "ENCRYPTED_KEY=$dir/client_encrypted"
         echo "KEY_PASSPHRASE=$passphrase"
         echo "HOST_KEY_PUB=$(cat "$dir/host_ed25519.pub")"
+        echo "HOST_RSA_KEY_PUB=$(cat "$dir/host_rsa.pub")"
         echo "OTHER_HOST_KEY_PUB=$(cat "$dir/other_ed25519.pub")"
         echo "PASSWORD=$password"
         echo "PASSWORD_REASON=$reason"

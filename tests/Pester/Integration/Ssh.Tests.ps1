@@ -237,6 +237,12 @@ Describe 'SSH authentication and host keys' -Tag Integration -Skip:([bool]$skipR
         }
     }
 
+    It 'shows the host key type that known_hosts lists, when the server has several' {
+        $rsaOnly = Join-Path $work 'rsa_known_hosts'
+        Set-Content -Path $rsaOnly -Value "[127.0.0.1]:$port $($sshd.HOST_RSA_KEY_PUB)"
+        (Connect-VirtHost "test+ssh://$sshBase/default?known_hosts=$rsaOnly" -KeyFilePath $key -PassThru).IsConnected | Should -BeTrue
+    }
+
     It 'skips the check with no_verify=1' {
         $changed = Join-Path $work 'changed_known_hosts'
         (Connect-VirtHost "test+ssh://$sshBase/default?known_hosts=$changed&no_verify=1" -KeyFilePath $key -PassThru).IsConnected | Should -BeTrue

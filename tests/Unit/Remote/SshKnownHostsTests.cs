@@ -79,6 +79,25 @@ public class SshKnownHostsTests
     }
 
     [Fact]
+    public void TheKeyTypesKnownForAHostComeFirstInTheOffer()
+    {
+        var lines = new[]
+        {
+            "[h]:2200 ssh-rsa AAAAB3NzaC1yc2E=",
+            "other ssh-ed25519 " + KeyText,
+            "@revoked [h]:2200 ecdsa-sha2-nistp256 AAAAE2VjZHNh",
+            HashedLoopback2222 + " ecdsa-sha2-nistp384 AAAAE2VjZHNh",
+        };
+        Assert.Equal(new[] { "ssh-rsa" }, SshKnownHosts.KeyTypesFor(lines, "[h]:2200"));
+        Assert.Equal(new[] { "ecdsa-sha2-nistp384" }, SshKnownHosts.KeyTypesFor(lines, "[127.0.0.1]:2222"));
+
+        var offer = new[] { "ssh-ed25519", "ecdsa-sha2-nistp256", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa" };
+        Assert.Equal(new[] { "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256" },
+            SshKnownHosts.PreferKnownTypes(offer, new[] { "ssh-rsa" }));
+        Assert.Equal(offer, SshKnownHosts.PreferKnownTypes(offer, Array.Empty<string>()));
+    }
+
+    [Fact]
     public void HashingMatchesTheWayOpenSshHashes()
     {
         var salt = RandomNumberGenerator.GetBytes(20);

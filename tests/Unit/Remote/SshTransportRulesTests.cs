@@ -40,6 +40,16 @@ public class SshTransportRulesTests
     }
 
     [Fact]
+    public void APasswordInTheUriIsRefusedWithoutRepeatingIt()
+    {
+        var ex = Assert.Throws<LibVirtException>(() => Settings("qemu+ssh://root:s3cret@h/system"));
+        Assert.Equal(ErrorCode.InvalidArg, ex.Code);
+        Assert.Contains("-Credential", ex.Message);
+        Assert.DoesNotContain("s3cret", ex.Message);
+        Assert.Null(ex.Target);
+    }
+
+    [Fact]
     public void HostKeysAreCheckedAgainstTheUsersKnownHostsByDefault()
     {
         var settings = Settings("qemu+ssh://h:2200/system");

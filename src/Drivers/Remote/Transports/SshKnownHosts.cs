@@ -103,6 +103,39 @@ public static class SshKnownHosts
             : new KnownHostMatch(KnownHostStatus.Unknown, 0, otherTypes);
     }
 
+    /// <summary>The key types listed for a host, in file order (revoked and certificate-authority lines left out).</summary>
+    public static IReadOnlyList<string> KeyTypesFor(IEnumerable<string> lines, string hostName)
+    {
+        var types = new List<string>();
+        foreach (var line in lines)
+        {
+            if (TryParse(line, out var entry) && entry.Marker is null && MatchesHost(entry.Hosts, hostName) && !types.Contains(entry.KeyType))
+            {
+                types.Add(entry.KeyType);
+            }
+        }
+
+        return types;
+    }
+
+    /// <summary>
+    /// The host key algorithms in the order to offer them: those that produce a key type already listed for the host
+    /// first (in file order), then the rest as they were. Like OpenSSH, this lets a server with several host keys
+    /// show the one the user knows, rather than one that would look unknown.
+    /// </summary>
+    public static IReadOnlyList<string> PreferKnownTypes(IReadOnlyList<string> algorithms, IReadOnlyList<string> knownTypes)
+    {
+        var preferred = knownTypes
+            .SelectMany(type => algorithms.Where(algorithm => ProducesKeyType(algorithm, type)))
+            .Distinct()
+            .ToList();
+        return preferred.Concat(algorithms.Where(algorithm => !preferred.Contains(algorithm))).ToList();
+    }
+
+    /// <summary>RSA keys sign with rsa-sha2-512 and rsa-sha2-256 as well as ssh-rsa; every other algorithm is its key type.</summary>
+    private static bool ProducesKeyType(string algorithm, string keyType) =>
+        algorithm == keyType || (keyType == "ssh-rsa" && algorithm is "rsa-sha2-512" or "rsa-sha2-256");
+
     /// <summary>Reads a known-hosts file; a missing file lists nothing.</summary>
     public static KnownHostMatch CheckFile(string? path, string hostName, ReadOnlySpan<byte> keyBlob)
     {

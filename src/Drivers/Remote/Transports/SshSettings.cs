@@ -85,6 +85,13 @@ public sealed record SshSettings
     /// <summary>The URI's user, else the credential's, else the local user; a URI and a credential that disagree are refused.</summary>
     private static string ResolveUser(LibvirtUri uri, ConnectOptions options, SshEnvironment environment)
     {
+        if (uri.User?.Contains(':', StringComparison.Ordinal) == true)
+        {
+            // Named without the URI, which holds the password.
+            throw new LibVirtException(ErrorCode.InvalidArg, ErrorDomain.Remote,
+                "The URI carries a password after the user name: give the password with -Credential instead");
+        }
+
         var fromOptions = NonEmpty(options.UserName);
         if (uri.User is { } fromUri && fromOptions is not null && !string.Equals(fromUri, fromOptions, StringComparison.Ordinal))
         {

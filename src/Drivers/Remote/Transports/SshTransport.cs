@@ -29,6 +29,7 @@ public static class SshTransport
         {
             Timeout = options.ConnectTimeout,
         };
+        PreferKnownHostKeys(info, settings);
         var client = new SshClient(info) { KeepAliveInterval = KeepAliveInterval };
         var verifier = new SshHostKeyVerifier(settings);
         client.HostKeyReceived += (_, e) => e.CanTrust = verifier.Verify(e.HostKey);
@@ -41,6 +42,21 @@ public static class SshTransport
         {
             client.Dispose();
             throw Translate(ex, verifier, settings, credentials, options, uri, cancellationToken);
+        }
+    }
+
+    private static void PreferKnownHostKeys(ConnectionInfo info, SshSettings settings)
+    {
+        if (settings.HostKeyCheck == SshHostKeyCheck.Ignore || settings.KnownHostsPath is not { } path || !File.Exists(path))
+        {
+            return;
+        }
+
+        var known = SshKnownHosts.KeyTypesFor(File.ReadLines(path), settings.KnownHostsName);
+        var order = SshKnownHosts.PreferKnownTypes(info.HostKeyAlgorithms.Keys.ToList(), known);
+        for (var position = 0; position < order.Count; position++)
+        {
+            info.HostKeyAlgorithms.SetPosition(order[position], position);
         }
     }
 
