@@ -65,6 +65,17 @@ public sealed class ConnectVirtHostCommand : LibVirtCmdlet
             .Select(uri => (Uri: uri, Task: ModuleSession.Connections.ConnectAsync(uri, Name, options, CancellationToken)))
             .ToArray();
         Run(_ => Task.WhenAll(attempts.Select(a => a.Task.ContinueWith(_ => { }, TaskScheduler.Default))));
+        if (CancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: hosts that connected anyway are closed rather than left open and unlisted.
+            foreach (var (_, task) in attempts.Where(a => a.Task.Status == TaskStatus.RanToCompletion))
+            {
+                task.Result.Driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+
+            throw new PipelineStoppedException();
+        }
+
         foreach (var (uri, task) in attempts)
         {
             TryInvoke(uri, () => Register(task.GetAwaiter().GetResult()));

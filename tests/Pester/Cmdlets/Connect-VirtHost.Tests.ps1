@@ -27,7 +27,8 @@ Describe 'Connect-VirtHost' -Tag Unit {
     }
 
     It 'connects with the default URI when none is given' {
-        (Connect-VirtHost -PassThru).Uri | Should -Be $(if ($env:LIBVIRT_DEFAULT_URI) { $env:LIBVIRT_DEFAULT_URI } else { 'test:///default' })
+        # LIBVIRT_DEFAULT_URI, else a local daemon that answers, else test:///default: the engine's rule, which has its own tests.
+        (Connect-VirtHost -PassThru).Uri | Should -Be ([LibVirtPS.Commands.Common.ModuleSession]::Connections.ResolveDefaultUri())
     }
 
     It 'connects to nothing with -WhatIf' {
