@@ -41,7 +41,13 @@ public static class SshTransport
         catch (Exception ex)
         {
             client.Dispose();
-            throw Translate(ex, verifier, settings, credentials, options, uri, cancellationToken);
+            var translated = Translate(ex, verifier, settings, credentials, options, uri, cancellationToken);
+            if (ReferenceEquals(translated, ex))
+            {
+                throw;
+            }
+
+            throw translated;
         }
     }
 
