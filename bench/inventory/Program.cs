@@ -77,7 +77,7 @@ public static class Program
             Console.WriteLine();
             Console.WriteLine($"{count} lookups by name (median of {Repetitions}):");
             Report("LibVirtPS LookupDomain one after another (lookup, then info + autostart)", Median(sequential), Median(sequential));
-            Report($"LibVirtPS LookupDomain, {Window} in flight", Median(pipelined), Median(sequential));
+            Report($"LibVirtPS LookupDomain, {Window} at once (at most 5 calls on the wire)", Median(pipelined), Median(sequential));
             Report("LibVirtPS RPC client: python's call (DOMAIN_LOOKUP_BY_NAME) one after another", Median(rawLookups), Median(sequential));
             Report("python3-libvirt lookupByName one after another", Median(pyLookups), Median(sequential));
             return 0;

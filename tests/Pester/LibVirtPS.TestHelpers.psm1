@@ -8,6 +8,9 @@ function Import-LibVirtPSUnderTest {
         $path = Join-Path $root 'out/LibVirtPS/LibVirtPS.psd1'
     }
     Import-Module $path -Force -Global
+    # Unit tests run on the embedded host whatever this machine runs: a local libvirtd would otherwise become the
+    # default host. Integration tests name their URIs explicitly.
+    $env:LIBVIRT_DEFAULT_URI = 'test:///default'
 }
 
 function New-TestDomainXml {

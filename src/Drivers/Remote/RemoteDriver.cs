@@ -16,7 +16,7 @@ namespace LibVirtPS.Drivers.Remote;
 /// </summary>
 public sealed class RemoteDriver : IHypervisorDriver
 {
-    /// <summary>Domains whose detail calls may be in flight at once while listing.</summary>
+    /// <summary>Domains whose detail calls may be queued at once while listing.</summary>
     public const int ListWindow = 64;
 
     private const uint ConnectReadOnly = 1;
@@ -58,13 +58,17 @@ public sealed class RemoteDriver : IHypervisorDriver
         CancellationToken cancellationToken)
     {
         var client = new RpcClient(stream, rpcOptions);
+
+        // The whole open sequence shares the connect timeout: a daemon that accepts but never answers fails fast.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(options.ConnectTimeout);
         try
         {
-            await RemoteAuthenticator.AuthenticateAsync(client, uri.Original, cancellationToken).ConfigureAwait(false);
-            var keepalive = await SupportsAsync(client, RemoteFeature.ProgramKeepalive, cancellationToken).ConfigureAwait(false);
+            await RemoteAuthenticator.AuthenticateAsync(client, uri.Original, limit.Token).ConfigureAwait(false);
+            var keepalive = await SupportsAsync(client, RemoteFeature.ProgramKeepalive, limit.Token).ConfigureAwait(false);
             var name = NameToSend(uri);
             await client.CallAsync(RemoteProcedures.ConnectOpen, new ConnectOpenArgs(name, options.ReadOnly ? ConnectReadOnly : 0),
-                cancellationToken).ConfigureAwait(false);
+                limit.Token).ConfigureAwait(false);
             if (keepalive)
             {
                 client.StartKeepalive();
@@ -76,6 +80,12 @@ public sealed class RemoteDriver : IHypervisorDriver
         {
             await client.DisposeAsync().ConfigureAwait(false);
             throw new ConnectionException($"Cannot open '{uri.Original}': {ex.Message}", ex, lost: false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw new ConnectionException(
+                $"Cannot open '{uri.Original}': the daemon did not answer within {options.ConnectTimeout.TotalSeconds:0.#} s", ex, lost: false);
         }
         catch
         {
@@ -108,8 +118,8 @@ public sealed class RemoteDriver : IHypervisorDriver
     /// <summary>
     /// Three CONNECT_LIST_ALL_DOMAINS calls at once (all domains, the persistent ones, the autostarted ones: the
     /// daemon filters, so no per-domain call is needed for those two facts), then each domain's DOMAIN_GET_INFO,
-    /// pipelined: up to <see cref="ListWindow"/> are in flight at once, and results are yielded in list order as
-    /// they complete.
+    /// pipelined: up to <see cref="ListWindow"/> are queued at once (the RPC client keeps as many on the wire as the
+    /// daemon serves concurrently), and results are yielded in list order as they complete.
     /// </summary>
     public async IAsyncEnumerable<DomainInfo> ListDomainsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -52,6 +52,27 @@ public sealed record BackingChainElement
     /// <summary>Where the element's facts came from: Xml (domain definition) or Image (probed header).</summary>
     public string Origin { get; init; } = "Xml";
 
+    /// <summary>The path's bytes in base64 when they are not valid UTF-8 (Path then shows U+FFFD and does not name the file).</summary>
+    public string? PathBytes { get; init; }
+
+    /// <summary>The backing reference's bytes in base64 when they are not valid UTF-8.</summary>
+    public string? BackingReferenceBytes { get; init; }
+
+    /// <summary>
+    /// Where Format came from: xml (the domain definition), stated (by the caller), metadata (the overlay recorded it),
+    /// implied (VMDK, VHD and VHDX parents share their child's format), json (a json: reference's driver) or probed.
+    /// </summary>
+    public string? FormatOrigin { get; init; }
+
+    /// <summary>The qcow2 external data file as written: a dependency of this layer, not a layer of the chain.</summary>
+    public string? DataFile { get; init; }
+
+    /// <summary>Which file this element is (device and inode), when it was opened.</summary>
+    public LibVirtPS.Engine.Images.FileIdentity? Identity { get; init; }
+
+    /// <summary>What the header reader noticed that does not stop the chain (dirty, checksum mismatch, parent id mismatch...).</summary>
+    public IReadOnlyList<string> Findings { get; init; } = Array.Empty<string>();
+
     public string? HostName => Host?.Name;
 
     public override string ToString() => Path ?? "";

@@ -67,6 +67,18 @@ public class RemoteDriverTests
     }
 
     [Fact]
+    public async Task SilentDaemonFailsTheOpenWithinTheConnectTimeout()
+    {
+        var (daemon, stream) = MockDaemon.StartWithStream();
+        await using var _ = daemon;
+        daemon.GoSilent();
+        var ex = await Assert.ThrowsAsync<ConnectionException>(() => RemoteDriver.OpenAsync(stream, LibvirtUri.Parse("qemu:///system"),
+            new ConnectOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300) }, new RpcClientOptions(), CancellationToken.None)).WaitAsync(Bounded);
+        Assert.False(ex.Lost);
+        Assert.Contains("did not answer", ex.Message);
+    }
+
+    [Fact]
     public async Task PolkitAsksAuthPolkit()
     {
         var (daemon, stream) = MockDaemon.StartWithStream();
@@ -144,8 +156,9 @@ public class RemoteDriverTests
         }
 
         Assert.Equal(domains.Select(d => d.Name), listed.Select(d => d.Name));
-        Assert.True(maxInFlight > 8, $"detail calls were not pipelined (max {maxInFlight} in flight)");
-        Assert.True(maxInFlight <= RemoteDriver.ListWindow, $"window exceeded: {maxInFlight}");
+        var cap = new RpcClientOptions().MaxCallsInFlight;
+        Assert.True(maxInFlight >= 3, $"detail calls were not pipelined (max {maxInFlight} in flight)");
+        Assert.True(maxInFlight <= cap, $"more than {cap} calls reached the daemon at once: {maxInFlight}");
         var vm0 = listed[0];
         Assert.Equal((DomainState.Running, 1, false, false, 512L * 1024, 1024L * 1024), (vm0.State, vm0.Id, vm0.Persistent, vm0.Autostart, vm0.MemoryBytes, vm0.MaxMemoryBytes));
         var vm7 = listed[7];

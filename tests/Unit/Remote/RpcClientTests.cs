@@ -15,7 +15,7 @@ public class RpcClientTests
     [Fact]
     public async Task ManyCallsInFlightCompleteOutOfOrder()
     {
-        var (daemon, client) = MockDaemon.Start();
+        var (daemon, client) = MockDaemon.Start(new RpcClientOptions { MaxCallsInFlight = 64 });
         await using var _ = daemon;
         await using var __ = client;
         const int count = 40;
@@ -39,6 +39,25 @@ public class RpcClientTests
         Assert.NotEqual(Enumerable.Range(0, count), completed.ToArray());
         var serials = daemon.Received.Select(h => h.Serial).ToArray();
         Assert.Equal(serials.Length, serials.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task CallsBeyondTheInFlightCapWaitTheirTurn()
+    {
+        var (daemon, client) = MockDaemon.Start(new RpcClientOptions { MaxCallsInFlight = 2 });
+        await using var _ = daemon;
+        await using var __ = client;
+        var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        daemon.On(RemoteProcedures.ConnectGetHostname, (_, _) => gate.Task);
+
+        var calls = Enumerable.Range(0, 5).Select(_ => client.CallAsync(RemoteProcedures.ConnectGetHostname, CancellationToken.None)).ToArray();
+        await WaitUntil(() => daemon.Received.Count == 2);
+        await Task.Delay(100);
+        Assert.Equal(2, daemon.Received.Count);
+
+        gate.SetResult("h");
+        Assert.All(await Task.WhenAll(calls).WaitAsync(Bounded), r => Assert.Equal("h", r));
+        Assert.Equal(5, daemon.Received.Count);
     }
 
     [Fact]

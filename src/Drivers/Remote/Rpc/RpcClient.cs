@@ -5,7 +5,8 @@ using LibVirtPS.Engine.Errors;
 namespace LibVirtPS.Drivers.Remote.Rpc;
 
 /// <summary>
-/// A libvirt RPC connection over any <see cref="Stream"/>. Many calls may be in flight: each gets its own serial,
+/// A libvirt RPC connection over any <see cref="Stream"/>. Many calls may be in flight (up to
+/// <see cref="RpcClientOptions.MaxCallsInFlight"/> on the wire, the rest queued): each gets its own serial,
 /// packets are written whole under one writer lock, and one reader task routes every incoming packet by type first
 /// (REPLY to the waiting call by serial, STREAM to the open stream by serial, MESSAGE to keepalive or the event
 /// dispatcher). When the stream ends or breaks, every pending call fails with a <see cref="ConnectionException"/>
@@ -19,6 +20,7 @@ public sealed class RpcClient : IAsyncDisposable
     private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
     private readonly ConcurrentDictionary<uint, RpcStream> _streams = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _callSlots;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TaskCompletionSource<ConnectionException> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _reader;
@@ -32,6 +34,7 @@ public sealed class RpcClient : IAsyncDisposable
         _stream = stream;
         _packets = new PacketReader(stream);
         _options = options ?? new RpcClientOptions();
+        _callSlots = new SemaphoreSlim(Math.Max(1, _options.MaxCallsInFlight));
         _reader = Task.Run(ReadLoopAsync);
     }
 
@@ -97,7 +100,9 @@ public sealed class RpcClient : IAsyncDisposable
     {
         if (Interlocked.CompareExchange(ref _keepalive, Task.CompletedTask, null) is null)
         {
-            _keepalive = Task.Run(KeepaliveLoopAsync);
+            var monitor = new KeepaliveMonitor(_options, () => Volatile.Read(ref _lastInbound),
+                () => SendKeepaliveAsync(RpcPrograms.KeepalivePing), failure => Fail(failure));
+            _keepalive = Task.Run(() => monitor.RunAsync(_shutdown.Token));
         }
     }
 
@@ -161,6 +166,48 @@ public sealed class RpcClient : IAsyncDisposable
         var args = new XdrWriter();
         writeArgs?.Invoke(args);
 
+        using var timeout = _options.CallTimeout == Timeout.InfiniteTimeSpan
+            ? new CancellationTokenSource()
+            : new CancellationTokenSource(_options.CallTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        await WaitForSlotAsync(procedure, linked.Token, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SendAndAwaitAsync(program, procedure, args, beforeSend, linked.Token, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _callSlots.Release();
+        }
+    }
+
+    /// <summary>
+    /// Waits for one of the daemon's request slots: libvirtd stops reading a client that has more calls in progress
+    /// than max_client_requests, which would also hold back our keepalive answers.
+    /// </summary>
+    private async Task WaitForSlotAsync(int procedure, CancellationToken callToken, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(callToken, _shutdown.Token);
+        try
+        {
+            await _callSlots.WaitAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            ThrowIfFailed();
+            throw TimedOut(procedure);
+        }
+
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            _callSlots.Release();
+            throw Rethrowable(failure);
+        }
+    }
+
+    private async Task<RpcPacket> SendAndAwaitAsync(uint program, int procedure, XdrWriter args, Action<uint>? beforeSend,
+        CancellationToken callToken, CancellationToken cancellationToken)
+    {
         var serial = unchecked((uint)Interlocked.Increment(ref _nextSerial));
         var call = new PendingCall(program, procedure);
         _pending[serial] = call;
@@ -170,11 +217,7 @@ public sealed class RpcClient : IAsyncDisposable
             throw Rethrowable(failure);
         }
 
-        using var timeout = _options.CallTimeout == Timeout.InfiniteTimeSpan
-            ? new CancellationTokenSource()
-            : new CancellationTokenSource(_options.CallTimeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        await using var registration = linked.Token.Register(() =>
+        await using var registration = callToken.Register(() =>
         {
             // Forget the serial first: a reply that still arrives is then dropped by the reader.
             _pending.TryRemove(serial, out _);
@@ -184,9 +227,7 @@ public sealed class RpcClient : IAsyncDisposable
             }
             else
             {
-                call.Completion.TrySetException(new ConnectionException(
-                    $"No reply to procedure {procedure} within {_options.CallTimeout.TotalSeconds:0.###} s",
-                    new TimeoutException(), lost: false));
+                call.Completion.TrySetException(TimedOut(procedure));
             }
         }).ConfigureAwait(false);
 
@@ -194,9 +235,9 @@ public sealed class RpcClient : IAsyncDisposable
         {
             beforeSend?.Invoke(serial);
             var header = new RpcHeader(program, RpcHeader.ProtocolVersion, procedure, PacketType.Call, serial, PacketStatus.Ok);
-            await SendAsync(header, args.WrittenMemory, linked.Token).ConfigureAwait(false);
+            await SendAsync(header, args.WrittenMemory, callToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        catch (OperationCanceledException) when (callToken.IsCancellationRequested)
         {
             // Cancelled while waiting for the writer: the registration has already completed the call.
         }
@@ -214,6 +255,9 @@ public sealed class RpcClient : IAsyncDisposable
 
         return reply;
     }
+
+    private ConnectionException TimedOut(int procedure) =>
+        new($"No reply to procedure {procedure} within {_options.CallTimeout.TotalSeconds:0.###} s", new TimeoutException(), lost: false);
 
     private async Task ReadLoopAsync()
     {
@@ -305,47 +349,6 @@ public sealed class RpcClient : IAsyncDisposable
         catch (Exception ex) when (ex is LibVirtException or OperationCanceledException)
         {
             // A failed write has already failed the connection; nothing more to do here.
-        }
-    }
-
-    private async Task KeepaliveLoopAsync()
-    {
-        var interval = _options.KeepaliveInterval;
-        var missed = 0;
-        var lastPing = long.MinValue;
-        try
-        {
-            while (IsConnected)
-            {
-                await Task.Delay(interval, _shutdown.Token).ConfigureAwait(false);
-                var lastInbound = Volatile.Read(ref _lastInbound);
-                if (lastInbound >= lastPing)
-                {
-                    // Something arrived since our last ping: the daemon is alive.
-                    missed = 0;
-                }
-
-                var idle = TimeSpan.FromMilliseconds(Environment.TickCount64 - lastInbound);
-                if (idle < interval)
-                {
-                    continue;
-                }
-
-                if (missed >= _options.KeepaliveCount)
-                {
-                    Fail(new ConnectionException(
-                        $"The daemon did not answer {missed} keepalive pings in {idle.TotalSeconds:0.#} s: connection declared dead"));
-                    return;
-                }
-
-                missed++;
-                lastPing = Environment.TickCount64;
-                await SendKeepaliveAsync(RpcPrograms.KeepalivePing).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
-        {
-            // The connection ended.
         }
     }
 

@@ -10,6 +10,12 @@ public sealed record RpcClientOptions
     /// </summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Calls written to the daemon and not yet answered; more wait their turn in the client. libvirtd's default
+    /// max_client_requests is 5: beyond it the daemon stops reading the connection (keepalive answers included).
+    /// </summary>
+    public int MaxCallsInFlight { get; init; } = 5;
+
     /// <summary>Idle time after which the client pings the daemon (once keepalive is on).</summary>
     public TimeSpan KeepaliveInterval { get; init; } = TimeSpan.FromSeconds(5);
 

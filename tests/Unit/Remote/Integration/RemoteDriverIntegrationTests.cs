@@ -10,8 +10,13 @@ using Xunit;
 
 namespace LibVirtPS.Tests.Remote.Integration;
 
+/// <summary>Runs the real-daemon tests alone, after the others: starting QEMU loads the machine's few cores.</summary>
+[CollectionDefinition(nameof(RealDaemon), DisableParallelization = true)]
+public sealed class RealDaemon;
+
 /// <summary>The remote driver against the machine's real libvirtd, through its UNIX socket.</summary>
 [Trait("Category", "Integration")]
+[Collection(nameof(RealDaemon))]
 [SupportedOSPlatform("linux")]
 public class RemoteDriverIntegrationTests
 {
@@ -63,6 +68,19 @@ public class RemoteDriverIntegrationTests
         Assert.Contains("already running", running.Message);
         Assert.Equal("test", running.Target);
         Assert.True(driver.IsConnected);
+    }
+
+    [LibvirtdFact]
+    public async Task ReadOnlyConnectionsUseTheReadOnlySocketAndCannotWrite()
+    {
+        var options = new ConnectOptions { ReadOnly = true };
+        var uri = LibvirtUri.Parse("test+unix:///default");
+        Assert.EndsWith("-sock-ro", RemoteTransport.Describe(uri, true, TransportEnvironment.Current).Destination);
+        await using var driver = await RemoteDriver.OpenAsync(uri, options, CancellationToken.None).WaitAsync(Bounded);
+        Assert.Equal("test", (await driver.LookupDomainAsync(DomainRef.ByName("test"), CancellationToken.None)).Name);
+
+        var ex = await Assert.ThrowsAsync<LibVirtException>(() => driver.SuspendDomainAsync(DomainRef.ByName("test"), CancellationToken.None));
+        Assert.Equal(ErrorCode.OperationDenied, ex.Code);
     }
 
     [LibvirtdFact]
