@@ -54,7 +54,7 @@ function Invoke-Build {
     if (Test-Path $moduleOut) { Remove-Item -Recurse -Force $moduleOut }
     New-Item -ItemType Directory -Force -Path $moduleOut | Out-Null
     $bin = Join-Path $root "src/Cmdlets/bin/$Configuration/net8.0"
-    Get-ChildItem $bin -File | Where-Object { $_.Name -like 'LibVirtPS*' } | Copy-Item -Destination $moduleOut
+    Get-ChildItem $bin -File | Where-Object { $_.Name -like 'LibVirtPS*' -or ($_.Extension -eq '.dll' -and $_.Name -ne 'System.Management.Automation.dll') } | Copy-Item -Destination $moduleOut
     Copy-Item (Join-Path $root 'LibVirtPS.psd1') $moduleOut
     New-Item -ItemType Directory -Force -Path (Join-Path $moduleOut 'formats'), (Join-Path $moduleOut 'samples') | Out-Null
     Copy-Item (Join-Path $root 'formats/*.ps1xml') (Join-Path $moduleOut 'formats')

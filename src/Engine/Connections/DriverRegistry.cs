@@ -1,3 +1,4 @@
+using System.Security;
 using LibVirtPS.Engine.Drivers;
 using LibVirtPS.Engine.Errors;
 
@@ -21,11 +22,26 @@ public interface IDriverFactory
     Task<IHypervisorDriver> OpenAsync(LibvirtUri uri, ConnectOptions options, CancellationToken cancellationToken);
 }
 
-/// <summary>Options of a connection that are not part of the URI.</summary>
+/// <summary>
+/// Options of a connection that are not part of the URI. Secrets are kept as <see cref="SecureString"/> and are never
+/// part of the record's text (the record prints only the type name of a secure string).
+/// </summary>
 public sealed record ConnectOptions
 {
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public bool ReadOnly { get; init; }
+
+    /// <summary>The user to log in as where the URI names none (SSH).</summary>
+    public string? UserName { get; init; }
+
+    /// <summary>The password for password or keyboard-interactive authentication (SSH).</summary>
+    public SecureString? Password { get; init; }
+
+    /// <summary>A private key to authenticate with (SSH); takes precedence over the URI's keyfile parameter.</summary>
+    public string? KeyFilePath { get; init; }
+
+    /// <summary>The passphrase of an encrypted private key (SSH).</summary>
+    public SecureString? KeyPassphrase { get; init; }
 }
 
 /// <summary>

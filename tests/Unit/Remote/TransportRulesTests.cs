@@ -46,7 +46,7 @@ public class TransportRulesTests
     }
 
     [Theory]
-    [InlineData("qemu+ssh://h/system", ErrorCode.NoSupport)]
+    [InlineData("qemu+ssh:///system", ErrorCode.InvalidArg)]
     [InlineData("qemu+ext:///system?command=/bin/x", ErrorCode.NoSupport)]
     [InlineData("qemu+tcp:///system", ErrorCode.InvalidArg)]
     [InlineData("qemu:///system?mode=sideways", ErrorCode.InvalidArg)]

@@ -25,8 +25,9 @@ public static class RemoteTransport
             "unix" => new("unix", UnixSocketPaths.Resolve(uri, readOnly, environment.IsRoot, environment.RuntimeDirectory, environment.Exists)),
             "tcp" => new("tcp", RequireHost(uri), uri.Port ?? TcpTransport.DefaultPort),
             "tls" => new("tls", RequireHost(uri), uri.Port ?? TlsTransport.DefaultPort),
+            "ssh" or "libssh" or "libssh2" => new("ssh", RequireHost(uri), uri.Port ?? SshSettings.DefaultPort),
             var other => throw new LibVirtException(ErrorCode.NoSupport, ErrorDomain.Remote,
-                $"The '{other}' transport of '{uri.Original}' is not supported by this driver (use unix, tcp or tls)") { Target = uri.Original },
+                $"The '{other}' transport of '{uri.Original}' is not supported by this driver (use unix, tcp, tls or ssh)") { Target = uri.Original },
         };
 
     public static Task<Stream> ConnectAsync(LibvirtUri uri, ConnectOptions options, CancellationToken cancellationToken) =>
@@ -40,6 +41,7 @@ public static class RemoteTransport
         {
             "unix" => UnixSocketTransport.ConnectAsync(target.Destination, options.ConnectTimeout, cancellationToken),
             "tcp" => TcpTransport.ConnectAsync(target.Destination, target.Port, options.ConnectTimeout, cancellationToken),
+            "ssh" => SshTransport.ConnectAsync(uri, options, cancellationToken),
             _ => TlsTransport.ConnectAsync(target.Destination, target.Port,
                 TlsFiles.Resolve(uri, environment.IsRoot, environment.Home, environment.Exists),
                 verifyServer: uri.Parameter("no_verify") != "1", options.ConnectTimeout, cancellationToken),
