@@ -12,9 +12,11 @@ Import-Module $ModulePath
 
 function Step([string] $text) { Write-Host "`n>>> $text" -ForegroundColor Cyan }
 
-Step 'With no host connected, the embedded test:///default host answers'
+Step 'The embedded test hypervisor (the default host when no libvirtd answers on this machine)'
+Connect-VirtHost test:///default
 Get-VirtHost | Format-Table -AutoSize | Out-Host
 Get-VirtDomain | Format-Table -AutoSize | Out-Host
+Disconnect-VirtHost
 
 Step 'Open the sample lab shipped with the module'
 $lab = Join-Path (Get-Module LibVirtPS).ModuleBase 'samples/lab.xml'
