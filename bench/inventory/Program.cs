@@ -15,21 +15,21 @@ namespace LibVirtPS.Bench.Inventory;
 /// every domain's XML parsed (this driver's bulk inventory and its per-domain path, python3-libvirt, virsh) and N
 /// lookups by name (this driver, python3-libvirt), printing each against python. The bench's own connection stays
 /// open throughout, so every peer sees the same shared test:///default state; it removes every domain it defined,
-/// also when a run fails or is interrupted, and first removes any that a killed earlier run left behind.
+/// also when a run fails or is interrupted (Ctrl+C, SIGTERM). Names carry a random part, so runs never collide.
 /// </summary>
 public static class Program
 {
     private const string Uri = "test+unix:///default";
     private const int Window = 64;
     private const int Repetitions = 5;
-    private const string Prefix = "libvirtps-bench-";
 
     public static async Task<int> Main(string[] args)
     {
         var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
         var python = args.Length > 1 ? args[1] : "/usr/bin/python3";
         var peer = Path.Combine(AppContext.BaseDirectory, "peer.py");
-        var names = Enumerable.Range(0, count).Select(i => $"{Prefix}{Guid.NewGuid().ToString("N")[..8]}-{i:0000}").ToArray();
+        var prefix = "libvirtps-bench-" + Guid.NewGuid().ToString("N")[..8];
+        var names = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:0000}").ToArray();
 
         // Ctrl+C or SIGTERM stops the measurements but still reaches the clean-up below.
         using var stop = new CancellationTokenSource();
@@ -39,7 +39,6 @@ public static class Program
         var keeper = await OpenAsync();
         try
         {
-            await RemoveLeftoversAsync(keeper);
             var define = Stopwatch.StartNew();
             await ForEachWindowedAsync(names, name => keeper.DefineDomainAsync(Xml(name), stop.Token));
             Console.WriteLine($"defined {count} domains in {define.Elapsed.TotalSeconds:0.00} s");
@@ -133,25 +132,6 @@ public static class Program
         if (ours != theirs)
         {
             throw new InvalidOperationException($"{what} saw {theirs} domains, ours {ours}");
-        }
-    }
-
-    /// <summary>Domains of an earlier run that was killed before it could clean up (the shared host keeps them).</summary>
-    private static async Task RemoveLeftoversAsync(RemoteDriver keeper)
-    {
-        var leftovers = new List<string>();
-        await foreach (var info in keeper.ListDomainsAsync(CancellationToken.None))
-        {
-            if (info.Name.StartsWith(Prefix, StringComparison.Ordinal))
-            {
-                leftovers.Add(info.Name);
-            }
-        }
-
-        if (leftovers.Count > 0)
-        {
-            Console.WriteLine($"removing {leftovers.Count} domains left by an earlier run");
-            await RemoveAsync(keeper, leftovers);
         }
     }
 
