@@ -1,17 +1,21 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using LibVirtPS.Drivers.Remote;
 using LibVirtPS.Drivers.Remote.Protocol;
 using LibVirtPS.Engine.Connections;
 using LibVirtPS.Engine.Drivers;
 using LibVirtPS.Engine.Errors;
+using LibVirtPS.Engine.Xml;
 
 namespace LibVirtPS.Bench.Inventory;
 
 /// <summary>
 /// Defines N domains on test+unix:///default through the daemon, then times, in the same run, a full inventory with
-/// every domain's XML (this driver, python3-libvirt, virsh) and N lookups by name (this driver, python3-libvirt).
-/// The bench's own connection stays open throughout, so every peer sees the same shared test:///default state.
+/// every domain's XML parsed (this driver's bulk inventory and its per-domain path, python3-libvirt, virsh) and N
+/// lookups by name (this driver, python3-libvirt), printing each against python. The bench's own connection stays
+/// open throughout, so every peer sees the same shared test:///default state; it removes every domain it defined,
+/// also when a run fails or is interrupted (Ctrl+C, SIGTERM). Names carry a random part, so runs never collide.
 /// </summary>
 public static class Program
 {
@@ -27,74 +31,135 @@ public static class Program
         var prefix = "libvirtps-bench-" + Guid.NewGuid().ToString("N")[..8];
         var names = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:0000}").ToArray();
 
-        await using var keeper = await OpenAsync();
+        // Ctrl+C or SIGTERM stops the measurements but still reaches the clean-up below.
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, stop));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, stop));
+
+        var keeper = await OpenAsync();
         try
         {
             var define = Stopwatch.StartNew();
-            await ForEachWindowedAsync(names, name => keeper.DefineDomainAsync(Xml(name), CancellationToken.None));
+            await ForEachWindowedAsync(names, name => keeper.DefineDomainAsync(Xml(name), stop.Token));
             Console.WriteLine($"defined {count} domains in {define.Elapsed.TotalSeconds:0.00} s");
-
-            // Warm-up of every peer, so that no measurement pays one-time costs; then each measurement is repeated,
-            // interleaved so that load from elsewhere on the machine falls on every peer alike, and the median taken.
-            await OursInventoryAsync();
-            RunPython(python, peer, "inventory", null);
-            var ours = new List<double>();
-            var oursXmlOnly = new List<double>();
-            var py = new List<double>();
-            var pyWall = new List<double>();
-            var items = 0;
-            for (var i = 0; i < Repetitions; i++)
-            {
-                var run = await TimeAsync(OursInventoryAsync);
-                items = run.Items;
-                ours.Add(run.Seconds);
-                oursXmlOnly.Add((await TimeAsync(OursXmlOnlyAsync)).Seconds);
-                var (_, inner, wall) = RunPython(python, peer, "inventory", null);
-                py.Add(inner);
-                pyWall.Add(wall);
-            }
-
-            var (virshItems, virshWall) = VirshInventory();
-            Console.WriteLine();
-            Console.WriteLine($"Full inventory with every domain's XML, {items} domains (median of {Repetitions}; virsh once):");
-            Report("LibVirtPS remote driver: DomainInfo + XML of each", Median(ours), Median(ours));
-            Report("LibVirtPS RPC client: python's calls (list + XML)", Median(oursXmlOnly), Median(ours));
-            Report($"python3-libvirt listAllDomains + XMLDesc (process {Median(pyWall):0.000} s)", Median(py), Median(ours));
-            Report("virsh list --all + virsh dumpxml each", virshWall, Median(ours));
-
-            var sequential = new List<double>();
-            var pipelined = new List<double>();
-            var pyLookups = new List<double>();
-            var rawLookups = new List<double>();
-            for (var i = 0; i < Repetitions; i++)
-            {
-                rawLookups.Add((await TimeAsync(() => OursRawLookupsAsync(names))).Seconds);
-                sequential.Add((await TimeAsync(() => OursLookupsAsync(names, 1))).Seconds);
-                pipelined.Add((await TimeAsync(() => OursLookupsAsync(names, Window))).Seconds);
-                pyLookups.Add(RunPython(python, peer, "lookups", names).Inner);
-            }
-
-            Console.WriteLine();
-            Console.WriteLine($"{count} lookups by name (median of {Repetitions}):");
-            Report("LibVirtPS LookupDomain one after another (lookup, then info + autostart)", Median(sequential), Median(sequential));
-            Report($"LibVirtPS LookupDomain, {Window} at once (at most 5 calls on the wire)", Median(pipelined), Median(sequential));
-            Report("LibVirtPS RPC client: python's call (DOMAIN_LOOKUP_BY_NAME) one after another", Median(rawLookups), Median(sequential));
-            Report("python3-libvirt lookupByName one after another", Median(pyLookups), Median(sequential));
+            await MeasureInventoryAsync(python, peer, stop.Token);
+            await MeasureLookupsAsync(python, peer, names, stop.Token);
             return 0;
         }
         finally
         {
-            await ForEachWindowedAsync(names, async name =>
+            keeper = await RemoveAsync(keeper, names);
+            await keeper.DisposeAsync();
+        }
+    }
+
+    private static void Stop(PosixSignalContext context, CancellationTokenSource stop)
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    }
+
+    /// <summary>
+    /// Warm-up of every peer, so that no measurement pays one-time costs; then each measurement is repeated,
+    /// interleaved so that load from elsewhere on the machine falls on every peer alike, and the median taken.
+    /// Every peer parses every domain's XML.
+    /// </summary>
+    private static async Task MeasureInventoryAsync(string python, string peer, CancellationToken stop)
+    {
+        await OursBulkInventoryAsync();
+        await OursInventoryAsync();
+        RunPython(python, peer, "inventory", null);
+        var bulk = new List<double>();
+        var perDomain = new List<double>();
+        var xmlOnly = new List<double>();
+        var py = new List<double>();
+        var pyWall = new List<double>();
+        var items = 0;
+        for (var i = 0; i < Repetitions; i++)
+        {
+            stop.ThrowIfCancellationRequested();
+            var run = await TimeAsync(OursBulkInventoryAsync);
+            items = run.Items;
+            bulk.Add(run.Seconds);
+            perDomain.Add((await TimeAsync(OursInventoryAsync)).Seconds);
+            xmlOnly.Add((await TimeAsync(OursXmlOnlyAsync)).Seconds);
+            var (pyItems, inner, wall) = RunPython(python, peer, "inventory", null);
+            Check(items, pyItems, "python inventory");
+            py.Add(inner);
+            pyWall.Add(wall);
+        }
+
+        stop.ThrowIfCancellationRequested();
+        var (virshItems, virshWall) = VirshInventory();
+        Check(items, virshItems, "virsh inventory");
+        var baseline = Median(py);
+        Console.WriteLine();
+        Console.WriteLine($"Full inventory with every domain's XML parsed, {items} domains (median of {Repetitions}; virsh once):");
+        Report("LibVirtPS inventory: DomainInfo + parsed XML of each", Median(bulk), baseline);
+        Report("LibVirtPS remote driver: ListDomains, then XML of each (parsed)", Median(perDomain), baseline);
+        Report("LibVirtPS RPC client: python's calls (list + XML), parsed", Median(xmlOnly), baseline);
+        Report($"python3-libvirt listAllDomains + XMLDesc + ElementTree (process {Median(pyWall):0.000} s)", baseline, baseline);
+        Report("virsh list --all + virsh dumpxml each (processes, not parsed)", virshWall, baseline);
+    }
+
+    private static async Task MeasureLookupsAsync(string python, string peer, string[] names, CancellationToken stop)
+    {
+        var sequential = new List<double>();
+        var pipelined = new List<double>();
+        var pyLookups = new List<double>();
+        var rawLookups = new List<double>();
+        await OursRawLookupsAsync(names);
+        for (var i = 0; i < Repetitions; i++)
+        {
+            stop.ThrowIfCancellationRequested();
+            rawLookups.Add((await TimeAsync(() => OursRawLookupsAsync(names))).Seconds);
+            sequential.Add((await TimeAsync(() => OursLookupsAsync(names, 1))).Seconds);
+            pipelined.Add((await TimeAsync(() => OursLookupsAsync(names, Window))).Seconds);
+            pyLookups.Add(RunPython(python, peer, "lookups", names).Inner);
+        }
+
+        var baseline = Median(pyLookups);
+        Console.WriteLine();
+        Console.WriteLine($"{names.Length} lookups by name (median of {Repetitions}):");
+        Report("LibVirtPS RPC client: one DOMAIN_LOOKUP_BY_NAME after another (python's call)", Median(rawLookups), baseline);
+        Report("python3-libvirt lookupByName one after another", baseline, baseline);
+        Report("LibVirtPS LookupDomain one after another (lookup, then info + autostart)", Median(sequential), baseline);
+        Report($"LibVirtPS LookupDomain, {Window} at once (at most 5 calls on the wire)", Median(pipelined), baseline);
+    }
+
+    private static void Check(int ours, int theirs, string what)
+    {
+        if (ours != theirs)
+        {
+            throw new InvalidOperationException($"{what} saw {theirs} domains, ours {ours}");
+        }
+    }
+
+    /// <summary>Undefines the named domains; a lost connection is reopened once. Returns the connection in use.</summary>
+    private static async Task<RemoteDriver> RemoveAsync(RemoteDriver keeper, IReadOnlyList<string> names)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
             {
-                try
+                await ForEachWindowedAsync(names, async name =>
                 {
-                    await keeper.UndefineDomainAsync(DomainRef.ByName(name), CancellationToken.None);
-                }
-                catch (LibVirtException ex) when (ex.Code == ErrorCode.NoDomain)
-                {
-                    // Never defined (the run failed early).
-                }
-            });
+                    try
+                    {
+                        await keeper.UndefineDomainAsync(DomainRef.ByName(name), CancellationToken.None);
+                    }
+                    catch (LibVirtException ex) when (ex.Code == ErrorCode.NoDomain)
+                    {
+                        // Never defined (the run failed early), or already removed.
+                    }
+                });
+                return keeper;
+            }
+            catch (ConnectionException) when (attempt == 0)
+            {
+                await keeper.DisposeAsync();
+                keeper = await OpenAsync();
+            }
         }
     }
 
@@ -103,6 +168,19 @@ public static class Program
 
     private static string Xml(string name) =>
         $"<domain type='test'><name>{name}</name><memory unit='MiB'>128</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>";
+
+    /// <summary>A fresh connection and the driver's bulk inventory: facts and parsed XML of every domain.</summary>
+    private static async Task<int> OursBulkInventoryAsync()
+    {
+        await using var driver = await OpenAsync();
+        var items = 0;
+        await foreach (var item in driver.ListDomainsWithXmlAsync(DomainXmlFlags.None, null, CancellationToken.None))
+        {
+            items += item.Definition is not null ? 1 : 0;
+        }
+
+        return items;
+    }
 
     /// <summary>A fresh connection, the pipelined listing, and every domain's XML with up to 64 calls in flight.</summary>
     private static async Task<int> OursInventoryAsync()
@@ -114,10 +192,10 @@ public static class Program
             domains.Add(DomainRef.Of(info));
         }
 
-        var xml = new string[domains.Count];
+        var parsed = new DomainDefinition[domains.Count];
         await ForEachWindowedAsync(Enumerable.Range(0, domains.Count).ToArray(), async i =>
-            xml[i] = await driver.GetDomainXmlAsync(domains[i], DomainXmlFlags.None, CancellationToken.None));
-        return xml.Count(x => x.Length > 0);
+            parsed[i] = DomainXml.Parse(await driver.GetDomainXmlAsync(domains[i], DomainXmlFlags.None, CancellationToken.None)));
+        return parsed.Length;
     }
 
     /// <summary>Exactly python's calls (CONNECT_LIST_ALL_DOMAINS, then DOMAIN_GET_XML_DESC each), pipelined.</summary>
@@ -125,10 +203,10 @@ public static class Program
     {
         await using var driver = await OpenAsync();
         var list = await driver.Client.CallAsync(RemoteProcedures.ConnectListAllDomains, new ListAllDomainsArgs(1, 0), CancellationToken.None);
-        var xml = new string[list.Domains.Count];
-        await ForEachWindowedAsync(Enumerable.Range(0, xml.Length).ToArray(), async i =>
-            xml[i] = await driver.Client.CallAsync(RemoteProcedures.DomainGetXmlDesc, new DomainFlagsArgs(list.Domains[i], 0), CancellationToken.None));
-        return xml.Count(x => x.Length > 0);
+        var parsed = new DomainDefinition[list.Domains.Count];
+        await ForEachWindowedAsync(Enumerable.Range(0, parsed.Length).ToArray(), async i => parsed[i] = DomainXml.Parse(
+            await driver.Client.CallAsync(RemoteProcedures.DomainGetXmlDesc, new DomainFlagsArgs(list.Domains[i], 0), CancellationToken.None)));
+        return parsed.Length;
     }
 
     private static async Task<int> OursRawLookupsAsync(string[] names)
@@ -225,7 +303,8 @@ public static class Program
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-    private static void Report(string label, double seconds, double baseline) =>
+    /// <summary>One line: the time, its share of python's time, and python's time over it (the speed-up).</summary>
+    private static void Report(string label, double seconds, double python) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {label,-84} {seconds,8:0.000} s   x{seconds / baseline,6:0.00} of the first line"));
+            $"  {label,-86} {seconds,8:0.000} s   x{seconds / python,6:0.00} of python   python/this {python / seconds,6:0.00}"));
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using LibVirtPS.Commands.Common;
+using LibVirtPS.Engine.Errors;
 using LibVirtPS.Engine.Model;
 using LibVirtPS.Engine.Services;
 
@@ -39,7 +40,14 @@ public abstract class DiskQueryCmdlet : LibVirtCmdlet
     protected virtual bool ReadInactive => false;
 
     /// <summary>The disks of the domains this record names, filtered by -Target.</summary>
-    protected IEnumerable<VirtDisk> ResolveDisks() => ResolveDomains().SelectMany(DisksOf);
+    protected IEnumerable<VirtDisk> ResolveDisks() => ParameterSetName == InputObjectSet
+        ? InputObject.SelectMany(DisksOf)
+        : InventoryByName().SelectMany(entry =>
+        {
+            IReadOnlyList<VirtDisk> disks = Array.Empty<VirtDisk>();
+            TryInvoke(entry.Domain.Name, () => disks = SelectTargets(DiskService.GetDisks(entry)));
+            return disks;
+        });
 
     /// <summary>The domains of the InputObject set, or those the Domain set names on the target hosts.</summary>
     protected IEnumerable<VirtDomain> ResolveDomains() => ParameterSetName == InputObjectSet
@@ -55,10 +63,63 @@ public abstract class DiskQueryCmdlet : LibVirtCmdlet
     }
 
     /// <summary>The disks of one domain that -Target selects; throws when the domain cannot be read.</summary>
-    protected IReadOnlyList<VirtDisk> ReadDisks(VirtDomain domain)
+    protected IReadOnlyList<VirtDisk> ReadDisks(VirtDomain domain) =>
+        SelectTargets(Run(ct => DiskService.GetDisksAsync(domain, ReadInactive, ct)));
+
+    private IReadOnlyList<VirtDisk> SelectTargets(IReadOnlyList<VirtDisk> disks)
     {
-        var disks = Run(ct => DiskService.GetDisksAsync(domain, ReadInactive, ct));
         var targets = Target?.Select(t => WildcardPattern.Get(t, WildcardOptions.IgnoreCase)).ToList();
         return disks.Where(disk => targets is null || targets.Any(t => t.IsMatch(disk.Target))).ToList();
+    }
+
+    /// <summary>
+    /// The named domains with their XML, from one inventory per host (hosts queried at once) instead of a lookup and
+    /// an XML call per domain. Wildcard selections stream in list order; literal names alone come host by host in
+    /// the order given. A literal name that matches nothing is DomainNotFound; a wildcard that matches nothing is silent.
+    /// </summary>
+    private IEnumerable<DomainWithXml> InventoryByName()
+    {
+        var names = Domain ?? new[] { "*" };
+        var literals = names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).ToList();
+        var patterns = names.Where(WildcardPattern.ContainsWildcardCharacters)
+            .Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
+        bool Include(string name) => literals.Contains(name, StringComparer.Ordinal) || patterns.Any(p => p.IsMatch(name));
+
+        var hosts = ResolveHosts(Server);
+        var inventory = Successful(Stream(HostFanOut.RunAsync(hosts,
+            (host, ct) => DomainService.InventoryAsync(host, ReadInactive, Include, ct), CancellationToken)));
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in patterns.Count > 0 ? inventory : InNamedOrder(inventory, hosts, literals))
+        {
+            found.Add(entry.Domain.Name);
+            yield return entry;
+        }
+
+        foreach (var missing in literals.Where(n => !found.Contains(n)))
+        {
+            WriteFailure(new LibVirtException(ErrorCode.NoDomain, ErrorDomain.Domain,
+                $"Domain not found: no domain with matching name '{missing}'") { Target = missing }, missing);
+        }
+    }
+
+    private IEnumerable<DomainWithXml> Successful(IEnumerable<HostResult<DomainWithXml>> results)
+    {
+        foreach (var result in results)
+        {
+            if (result.Error is not null)
+            {
+                WriteFailure(result.Error, result.Host.Name);
+            }
+            else if (result.Item is not null)
+            {
+                yield return result.Item;
+            }
+        }
+    }
+
+    private static IEnumerable<DomainWithXml> InNamedOrder(IEnumerable<DomainWithXml> entries, IReadOnlyList<VirtHost> hosts, List<string> literals)
+    {
+        var byHostAndName = entries.ToLookup(e => (e.Domain.Host, e.Domain.Name));
+        return hosts.SelectMany(host => literals.SelectMany(name => byHostAndName[(host, name)]));
     }
 }

@@ -14,7 +14,7 @@ namespace LibVirtPS.Drivers.Remote;
 /// or tls stream. Domains are addressed by UUID when known (the daemon resolves handles by UUID, so no lookup
 /// round trip is needed), else looked up by name.
 /// </summary>
-public sealed class RemoteDriver : IHypervisorDriver
+public sealed partial class RemoteDriver : IHypervisorDriver
 {
     /// <summary>Domains whose detail calls may be queued at once while listing.</summary>
     public const int ListWindow = 64;

@@ -12,7 +12,7 @@ namespace LibVirtPS.Drivers.Test;
 /// A connection to the embedded test hypervisor: test:///default (what libvirt's test driver starts with) or
 /// test:///&lt;absolute path to a node file&gt;. Connections to the same path share one in-memory host.
 /// </summary>
-public sealed class TestDriver : IHypervisorDriver
+public sealed class TestDriver : IHypervisorDriver, IDomainInventory
 {
     /// <summary>The version the test hypervisor reports, as libvirt's test driver does.</summary>
     public static readonly Version HypervisorVersion = new(0, 0, 2);
@@ -44,6 +44,34 @@ public sealed class TestDriver : IHypervisorDriver
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return domain;
+        }
+    }
+
+    /// <summary>Straight from the in-memory state: each listed domain's facts with its XML, parsed once.</summary>
+    public async IAsyncEnumerable<DomainInventoryItem> ListDomainsWithXmlAsync(DomainXmlFlags flags, Func<string, bool>? include,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Check(cancellationToken);
+        foreach (var info in Host.ListDomains())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (include is not null && !include(info.Name))
+            {
+                continue;
+            }
+
+            string xml;
+            try
+            {
+                xml = Host.GetXml(DomainRef.Of(info), flags);
+            }
+            catch (Engine.Errors.LibVirtException ex) when (ex.Code == Engine.Errors.ErrorCode.NoDomain)
+            {
+                // Undefined by another connection since the list was taken.
+                continue;
+            }
+
+            yield return new DomainInventoryItem(info, xml, DomainInventoryItem.TryParse(xml));
         }
     }
 

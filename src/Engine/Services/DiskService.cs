@@ -14,6 +14,10 @@ public static class DiskService
         return definition.Disks.Select(d => ToVirtDisk(domain, d)).ToList();
     }
 
+    /// <summary>The disks of an inventory entry, from the XML it already carries: no further call.</summary>
+    public static IReadOnlyList<VirtDisk> GetDisks(DomainWithXml entry) =>
+        entry.Parse().Disks.Select(d => ToVirtDisk(entry.Domain, d)).ToList();
+
     public static VirtDisk ToVirtDisk(VirtDomain domain, DiskDefinition disk) => new(
         domain.Host, domain.Name, domain.Uuid, disk.Target!, disk.Device, disk.Bus, disk.Source.Type,
         disk.Source.Format, disk.Source.DisplayPath, disk.ReadOnly, disk);

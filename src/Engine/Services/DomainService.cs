@@ -28,6 +28,27 @@ public static class DomainService
         }
     }
 
+    /// <summary>Every domain of the host with its XML (the live XML, or the persistent one when inactive).</summary>
+    public static IAsyncEnumerable<DomainWithXml> InventoryAsync(VirtHost host, bool inactive, CancellationToken cancellationToken) =>
+        InventoryAsync(host, inactive, null, cancellationToken);
+
+    /// <summary>
+    /// The domains whose name <paramref name="include"/> accepts, each with its XML, in list order. Uses the driver's
+    /// <see cref="IDomainInventory"/> when it has one; otherwise lists, then asks each selected domain's XML.
+    /// </summary>
+    public static async IAsyncEnumerable<DomainWithXml> InventoryAsync(VirtHost host, bool inactive, Func<string, bool>? include,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var flags = inactive ? DomainXmlFlags.Inactive : DomainXmlFlags.None;
+        var items = host.Driver is IDomainInventory inventory
+            ? inventory.ListDomainsWithXmlAsync(flags, include, cancellationToken)
+            : ListThenXmlAsync(host.Driver, flags, include, cancellationToken);
+        await foreach (var item in items.ConfigureAwait(false))
+        {
+            yield return new DomainWithXml(VirtDomain.From(host, item.Info), item.Xml, item.Definition);
+        }
+    }
+
     public static async Task<VirtDomain> LookupAsync(VirtHost host, DomainRef domain, CancellationToken cancellationToken) =>
         VirtDomain.From(host, await host.Driver.LookupDomainAsync(domain, cancellationToken).ConfigureAwait(false));
 
@@ -71,6 +92,32 @@ public static class DomainService
         catch (Errors.LibVirtException ex) when (ex.Code == Errors.ErrorCode.NoDomain)
         {
             return null;
+        }
+    }
+
+    /// <summary>The fallback inventory: the plain list, then one XML call per selected domain.</summary>
+    private static async IAsyncEnumerable<DomainInventoryItem> ListThenXmlAsync(IHypervisorDriver driver, DomainXmlFlags flags,
+        Func<string, bool>? include, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var info in driver.ListDomainsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (include is not null && !include(info.Name))
+            {
+                continue;
+            }
+
+            string xml;
+            try
+            {
+                xml = await driver.GetDomainXmlAsync(DomainRef.Of(info), flags, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Errors.LibVirtException ex) when (ex.Code == Errors.ErrorCode.NoDomain && ex is not Errors.ConnectionException)
+            {
+                // Undefined since it was listed.
+                continue;
+            }
+
+            yield return new DomainInventoryItem(info, xml, DomainInventoryItem.TryParse(xml));
         }
     }
 

@@ -40,6 +40,7 @@ public enum RemoteProcedure
     [LibvirtName("DOMAIN_UNDEFINE_FLAGS")] DomainUndefineFlags = 231,
     [LibvirtName("CONNECT_LIST_ALL_DOMAINS")] ConnectListAllDomains = 273,
     [LibvirtName("DOMAIN_EVENT_CALLBACK_LIFECYCLE")] DomainEventCallbackLifecycle = 318,
+    [LibvirtName("CONNECT_GET_ALL_DOMAIN_STATS")] ConnectGetAllDomainStats = 344,
     [LibvirtName("DOMAIN_DEFINE_XML_FLAGS")] DomainDefineXmlFlags = 350,
 }
 

@@ -40,6 +40,10 @@ public static class RemoteProcedures
     public static readonly Procedure<ListAllDomainsArgs, ListAllDomainsReply> ConnectListAllDomains =
         new(RemoteProcedure.ConnectListAllDomains, ListAllDomainsArgs.Codec, ListAllDomainsReply.Codec);
 
+    /// <summary>CONNECT_GET_ALL_DOMAIN_STATS: chosen stats groups of many domains in one call.</summary>
+    public static readonly Procedure<GetAllDomainStatsArgs, GetAllDomainStatsReply> ConnectGetAllDomainStats =
+        new(RemoteProcedure.ConnectGetAllDomainStats, GetAllDomainStatsArgs.Codec, GetAllDomainStatsReply.Codec);
+
     /// <summary>DOMAIN_LOOKUP_BY_NAME.</summary>
     public static readonly Procedure<string, DomainHandle> DomainLookupByName = new(RemoteProcedure.DomainLookupByName, Codecs.String, Codecs.Domain);
 
