@@ -19,10 +19,13 @@ public static class DomainXml
             throw Error(root, $"Expected a <domain> root element, found <{root.Name.LocalName}>");
         }
 
-        return Parse(root);
+        // The document was loaded here and nobody else holds it: keep it rather than copy it.
+        return Parse(root, owned: true);
     }
 
-    public static DomainDefinition Parse(XElement root)
+    public static DomainDefinition Parse(XElement root) => Parse(root, owned: false);
+
+    private static DomainDefinition Parse(XElement root, bool owned)
     {
         var type = Attr(root, "type");
         if (string.IsNullOrWhiteSpace(type))
@@ -84,7 +87,7 @@ public static class DomainXml
             MemoryBytes = currentMemory,
             VirtualCpus = vcpus,
             Disks = disks,
-            Element = new XElement(root),
+            Element = owned ? root : new XElement(root),
         };
     }
 
