@@ -8,8 +8,8 @@ namespace LibVirtPS.Commands.Common;
 
 /// <summary>
 /// Turns what the user named (names with wildcards, or UUIDs) into domains on the target hosts. A literal name or
-/// UUID that matches nothing is reported as DomainNotFound; a wildcard that matches nothing is silent, as in
-/// PowerShell's own cmdlets. Wildcards list every host at once; literal names are looked up directly.
+/// UUID that matches nothing is reported as DomainNotFound (see <see cref="NameSelection"/>). Wildcards list every
+/// host at once; literal names are looked up directly.
 /// </summary>
 internal sealed class DomainResolver
 {
@@ -19,24 +19,18 @@ internal sealed class DomainResolver
 
     public IEnumerable<VirtDomain> ByName(IReadOnlyList<VirtHost> hosts, string[]? names)
     {
-        names ??= new[] { "*" };
-        var literals = names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).ToList();
-        var patterns = names.Where(WildcardPattern.ContainsWildcardCharacters)
-            .Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        var domains = patterns.Count > 0
-            ? ListAll(hosts).Where(d => patterns.Any(p => p.IsMatch(d.Name)) || literals.Contains(d.Name, StringComparer.Ordinal))
-            : hosts.SelectMany(host => literals.Select(name => Lookup(host, DomainRef.ByName(name))).OfType<VirtDomain>());
+        var selection = new NameSelection(names);
+        var domains = selection.HasWildcards
+            ? _cmdlet.Successful(_cmdlet.Stream(HostFanOut.RunAsync(hosts, DomainService.ListAsync, _cmdlet.CancellationToken)))
+                .Where(d => selection.Includes(d.Name))
+            : hosts.SelectMany(host => selection.Literals.Select(name => Lookup(host, DomainRef.ByName(name))).OfType<VirtDomain>());
         foreach (var domain in domains)
         {
-            found.Add(domain.Name);
+            selection.Found(domain.Name);
             yield return domain;
         }
 
-        foreach (var missing in literals.Where(n => !found.Contains(n)))
-        {
-            _cmdlet.WriteFailure(NotFound($"Domain not found: no domain with matching name '{missing}'", missing), missing);
-        }
+        selection.ReportMissing(_cmdlet);
     }
 
     public IEnumerable<VirtDomain> ByUuid(IReadOnlyList<VirtHost> hosts, Guid[] uuids)
@@ -46,28 +40,12 @@ internal sealed class DomainResolver
             var matches = hosts.Select(host => Lookup(host, DomainRef.ByUuid(uuid))).OfType<VirtDomain>().ToList();
             if (matches.Count == 0)
             {
-                _cmdlet.WriteFailure(NotFound($"Domain not found: no domain with matching uuid '{uuid}'", uuid), uuid);
+                _cmdlet.WriteFailure(NameSelection.NotFound($"Domain not found: no domain with matching uuid '{uuid}'", uuid), uuid);
             }
 
             foreach (var domain in matches)
             {
                 yield return domain;
-            }
-        }
-    }
-
-    /// <summary>Every domain of every host, hosts queried concurrently; a failing host reports its own error.</summary>
-    private IEnumerable<VirtDomain> ListAll(IReadOnlyList<VirtHost> hosts)
-    {
-        foreach (var result in _cmdlet.Stream(HostFanOut.RunAsync(hosts, DomainService.ListAsync, _cmdlet.CancellationToken)))
-        {
-            if (result.Error is not null)
-            {
-                _cmdlet.WriteFailure(result.Error, result.Host.Name);
-            }
-            else if (result.Item is not null)
-            {
-                yield return result.Item;
             }
         }
     }
@@ -88,7 +66,4 @@ internal sealed class DomainResolver
             return null;
         }
     }
-
-    private static LibVirtException NotFound(string message, object target) =>
-        new(ErrorCode.NoDomain, ErrorDomain.Domain, message) { Target = target };
 }

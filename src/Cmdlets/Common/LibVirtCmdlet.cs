@@ -50,6 +50,22 @@ public abstract class LibVirtCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>The items of a multi-host query; each host that failed reports its own error.</summary>
+    protected internal IEnumerable<T> Successful<T>(IEnumerable<HostResult<T>> results)
+    {
+        foreach (var result in results)
+        {
+            if (result.Error is not null)
+            {
+                WriteFailure(result.Error, result.Host.Name);
+            }
+            else if (result.Item is not null)
+            {
+                yield return result.Item;
+            }
+        }
+    }
+
     /// <summary>Writes a non-terminating error for one failed input; the pipeline goes on with the others.</summary>
     protected internal void WriteFailure(Exception exception, object? target)
     {

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using LibVirtPS.Commands.Common;
-using LibVirtPS.Engine.Errors;
 using LibVirtPS.Engine.Model;
 using LibVirtPS.Engine.Services;
 
@@ -79,45 +78,20 @@ public abstract class DiskQueryCmdlet : LibVirtCmdlet
     /// </summary>
     private IEnumerable<DomainWithXml> InventoryByName()
     {
-        var names = Domain ?? new[] { "*" };
-        var literals = names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).ToList();
-        var patterns = names.Where(WildcardPattern.ContainsWildcardCharacters)
-            .Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
-        bool Include(string name) => literals.Contains(name, StringComparer.Ordinal) || patterns.Any(p => p.IsMatch(name));
-
+        var selection = new NameSelection(Domain);
         var hosts = ResolveHosts(Server);
         var inventory = Successful(Stream(HostFanOut.RunAsync(hosts,
-            (host, ct) => DomainService.InventoryAsync(host, ReadInactive, Include, ct), CancellationToken)));
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in patterns.Count > 0 ? inventory : InNamedOrder(inventory, hosts, literals))
+            (host, ct) => DomainService.InventoryAsync(host, ReadInactive, selection.Includes, ct), CancellationToken)));
+        foreach (var entry in selection.HasWildcards ? inventory : InNamedOrder(inventory, hosts, selection.Literals))
         {
-            found.Add(entry.Domain.Name);
+            selection.Found(entry.Domain.Name);
             yield return entry;
         }
 
-        foreach (var missing in literals.Where(n => !found.Contains(n)))
-        {
-            WriteFailure(new LibVirtException(ErrorCode.NoDomain, ErrorDomain.Domain,
-                $"Domain not found: no domain with matching name '{missing}'") { Target = missing }, missing);
-        }
+        selection.ReportMissing(this);
     }
 
-    private IEnumerable<DomainWithXml> Successful(IEnumerable<HostResult<DomainWithXml>> results)
-    {
-        foreach (var result in results)
-        {
-            if (result.Error is not null)
-            {
-                WriteFailure(result.Error, result.Host.Name);
-            }
-            else if (result.Item is not null)
-            {
-                yield return result.Item;
-            }
-        }
-    }
-
-    private static IEnumerable<DomainWithXml> InNamedOrder(IEnumerable<DomainWithXml> entries, IReadOnlyList<VirtHost> hosts, List<string> literals)
+    private static IEnumerable<DomainWithXml> InNamedOrder(IEnumerable<DomainWithXml> entries, IReadOnlyList<VirtHost> hosts, IReadOnlyList<string> literals)
     {
         var byHostAndName = entries.ToLookup(e => (e.Domain.Host, e.Domain.Name));
         return hosts.SelectMany(host => literals.SelectMany(name => byHostAndName[(host, name)]));
