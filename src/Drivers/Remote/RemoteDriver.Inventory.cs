@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using LibVirtPS.Drivers.Remote.Protocol;
+using LibVirtPS.Drivers.Remote.Rpc;
 using LibVirtPS.Drivers.Remote.Transports;
 using LibVirtPS.Engine.Drivers;
 using LibVirtPS.Engine.Errors;
@@ -10,14 +11,18 @@ namespace LibVirtPS.Drivers.Remote;
 /// <summary>The bulk inventory: every domain's facts and XML in about one call per domain plus four.</summary>
 public sealed partial class RemoteDriver : IDomainInventory
 {
+    /// <summary>Domains whose XML one batch fetches; the next batch is fetched while the caller takes this one.</summary>
+    public const int InventoryChunk = 256;
+
     /// <summary>
     /// Four calls at once: the three CONNECT_LIST_ALL_DOMAINS of <see cref="ListDomainsAsync"/> and one
-    /// CONNECT_GET_ALL_DOMAIN_STATS for every domain's state. As soon as the full list is in, each selected domain's
-    /// XML is asked, pipelined with up to <see cref="ListWindow"/> domains queued, while the other three answers
-    /// arrive. Id, persistence and autostart come from the lists; memory, maximum memory and vCPUs from the XML (so,
-    /// with <see cref="DomainXmlFlags.Inactive"/>, as the persistent definition states them). A daemon without the
-    /// stats call, or a domain missing from its answer, costs one DOMAIN_GET_STATE per domain instead; XML that the
-    /// engine's parser rejects costs one DOMAIN_GET_INFO for that domain.
+    /// CONNECT_GET_ALL_DOMAIN_STATS for every domain's state. As soon as the full list is in, the selected domains'
+    /// XML is fetched in batches of <see cref="InventoryChunk"/> (each reply sends the next call from the reader thread,
+    /// see <see cref="RpcClient.CallManyAsync"/>), while the other three answers arrive; at most two batches are held.
+    /// Id, persistence and autostart come from the lists; memory, maximum memory and vCPUs from the XML (so, with
+    /// <see cref="DomainXmlFlags.Inactive"/>, as the persistent definition states them). A daemon without the stats
+    /// call, or a domain missing from its answer, costs one DOMAIN_GET_STATE per domain instead (pipelined the same
+    /// way); XML that the engine's parser rejects costs one DOMAIN_GET_INFO for that domain.
     /// </summary>
     public async IAsyncEnumerable<DomainInventoryItem> ListDomainsWithXmlAsync(DomainXmlFlags flags, Func<string, bool>? include,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -36,20 +41,23 @@ public sealed partial class RemoteDriver : IDomainInventory
         }
 
         var selected = include is null ? domains : domains.Where(d => include(d.Name)).ToList();
-        var inFlight = new Queue<Task<DomainInventoryItem?>>();
-        var next = 0;
+        var fetching = selected.Count > 0 ? FetchXmlAsync(selected, 0, flags, cancellationToken) : null;
         try
         {
-            while (next < selected.Count || inFlight.Count > 0)
+            for (var start = 0; start < selected.Count; start += InventoryChunk)
             {
-                while (next < selected.Count && inFlight.Count < ListWindow)
+                var xml = await fetching!.ConfigureAwait(false);
+                fetching = start + InventoryChunk < selected.Count ? FetchXmlAsync(selected, start + InventoryChunk, flags, cancellationToken) : null;
+                var known = await facts.ConfigureAwait(false);
+                var chunk = selected.Skip(start).Take(xml.Length).ToList();
+                var states = await StatesOfAsync(chunk, xml, known.States, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < chunk.Count; i++)
                 {
-                    inFlight.Enqueue(DescribeWithXmlAsync(selected[next++], facts, flags, cancellationToken));
-                }
-
-                if (await inFlight.Dequeue().ConfigureAwait(false) is { } item)
-                {
-                    yield return item;
+                    if (xml[i] is { } text && states[i] is { } state
+                        && await ToItemAsync(chunk[i], text, state, known, cancellationToken).ConfigureAwait(false) is { } item)
+                    {
+                        yield return item;
+                    }
                 }
             }
 
@@ -59,14 +67,85 @@ public sealed partial class RemoteDriver : IDomainInventory
         finally
         {
             // Abandoned enumeration: observe the calls still running so their failures are not left unobserved.
-            while (inFlight.TryDequeue(out var pending))
+            if (fetching is not null)
             {
-                Observe(pending);
+                Observe(fetching);
             }
 
             Observe(facts);
         }
     }
+
+    /// <summary>The XML of up to <see cref="InventoryChunk"/> domains from <paramref name="start"/> on; null for one that is gone.</summary>
+    private async Task<string?[]> FetchXmlAsync(IReadOnlyList<DomainHandle> domains, int start, DomainXmlFlags flags, CancellationToken cancellationToken)
+    {
+        var args = new DomainFlagsArgs[Math.Min(InventoryChunk, domains.Count - start)];
+        for (var i = 0; i < args.Length; i++)
+        {
+            args[i] = new DomainFlagsArgs(domains[start + i], (uint)flags);
+        }
+
+        var xml = new string?[args.Length];
+        await _client.CallManyAsync(RemoteProcedures.DomainGetXmlDesc, args, (i, text, error) => xml[i] = Present(text, error), ListWindow,
+            cancellationToken).ConfigureAwait(false);
+        return xml;
+    }
+
+    /// <summary>The state of each domain of a chunk that still has XML: from the stats, else by DOMAIN_GET_STATE.</summary>
+    private async Task<int?[]> StatesOfAsync(List<DomainHandle> chunk, string?[] xml, Dictionary<Guid, int>? known, CancellationToken cancellationToken)
+    {
+        var states = new int?[chunk.Count];
+        var missing = new List<int>();
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            if (xml[i] is null)
+            {
+                continue;
+            }
+
+            if (known is not null && known.TryGetValue(chunk[i].Uuid, out var state))
+            {
+                states[i] = state;
+            }
+            else
+            {
+                missing.Add(i);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            var args = missing.Select(i => new DomainFlagsArgs(chunk[i], 0)).ToList();
+            await _client.CallManyAsync(RemoteProcedures.DomainGetState, args, (j, reply, error) => states[missing[j]] = Present(reply, error)?.State,
+                ListWindow, cancellationToken).ConfigureAwait(false);
+        }
+
+        return states;
+    }
+
+    /// <summary>The item of one domain, its facts from the parsed XML (or from DOMAIN_GET_INFO when it does not parse).</summary>
+    private async Task<DomainInventoryItem?> ToItemAsync(DomainHandle handle, string xml, int state, ListFacts facts, CancellationToken cancellationToken)
+    {
+        var persistent = facts.Persistent.Contains(handle.Uuid);
+        var autostart = facts.Autostart.Contains(handle.Uuid);
+        var definition = DomainInventoryItem.TryParse(xml);
+        if (definition is null)
+        {
+            // The facts cannot come from XML the parser rejects: ask for them; the caller reports the XML itself.
+            return await IfPresentAsync(() => _client.CallAsync(RemoteProcedures.DomainGetInfo, handle, cancellationToken)).ConfigureAwait(false) is { } info
+                ? new DomainInventoryItem(ToDomainInfo(handle, info, persistent, autostart), xml, null)
+                : null;
+        }
+
+        var domain = new DomainInfo(handle.Name, handle.Uuid, handle.Id < 0 ? null : handle.Id, (DomainState)state,
+            definition.MemoryBytes, definition.MaxMemoryBytes, DomainInventoryItem.CurrentVirtualCpus(definition), persistent, autostart);
+        return new DomainInventoryItem(domain, xml, definition);
+    }
+
+    /// <summary>A reply, or null when the daemon says the domain is gone (undefined since it was listed).</summary>
+    private static T? Present<T>(T? reply, LibVirtException? error)
+        where T : class =>
+        error is null ? reply : error.Code == ErrorCode.NoDomain ? null : throw error;
 
     private static void Observe(Task task) => _ = task.ContinueWith(static t => t.Exception, TaskScheduler.Default);
 
@@ -109,49 +188,6 @@ public sealed partial class RemoteDriver : IDomainInventory
         }
 
         return states;
-    }
-
-    /// <summary>One domain's XML, parsed, with its facts (its state by its own call if need be); null when it is gone.</summary>
-    private async Task<DomainInventoryItem?> DescribeWithXmlAsync(DomainHandle handle, Task<ListFacts> factsTask, DomainXmlFlags flags,
-        CancellationToken cancellationToken)
-    {
-        var xml = await IfPresentAsync(() => _client.CallAsync(RemoteProcedures.DomainGetXmlDesc, new DomainFlagsArgs(handle, (uint)flags), cancellationToken))
-            .ConfigureAwait(false);
-        if (xml is null)
-        {
-            return null;
-        }
-
-        var definition = DomainInventoryItem.TryParse(xml);
-        var facts = await factsTask.ConfigureAwait(false);
-        var persistent = facts.Persistent.Contains(handle.Uuid);
-        var autostart = facts.Autostart.Contains(handle.Uuid);
-        if (definition is null)
-        {
-            // The facts cannot come from XML the parser rejects: ask for them; the caller reports the XML itself.
-            return await IfPresentAsync(() => _client.CallAsync(RemoteProcedures.DomainGetInfo, handle, cancellationToken)).ConfigureAwait(false) is { } info
-                ? new DomainInventoryItem(ToDomainInfo(handle, info, persistent, autostart), xml, null)
-                : null;
-        }
-
-        int state;
-        if (facts.States is not null && facts.States.TryGetValue(handle.Uuid, out var known))
-        {
-            state = known;
-        }
-        else if (await IfPresentAsync(() => _client.CallAsync(RemoteProcedures.DomainGetState, new DomainFlagsArgs(handle, 0), cancellationToken))
-            .ConfigureAwait(false) is { } reply)
-        {
-            state = reply.State;
-        }
-        else
-        {
-            return null;
-        }
-
-        var domain = new DomainInfo(handle.Name, handle.Uuid, handle.Id < 0 ? null : handle.Id, (DomainState)state,
-            definition.MemoryBytes, definition.MaxMemoryBytes, DomainInventoryItem.CurrentVirtualCpus(definition), persistent, autostart);
-        return new DomainInventoryItem(domain, xml, definition);
     }
 
     /// <summary>A domain listed a moment ago may be gone by the time it is asked about: null then.</summary>

@@ -12,7 +12,7 @@ namespace LibVirtPS.Drivers.Remote.Rpc;
 /// dispatcher). When the stream ends or breaks, every pending call fails with a <see cref="ConnectionException"/>
 /// and so does every later call.
 /// </summary>
-public sealed class RpcClient : IAsyncDisposable
+public sealed partial class RpcClient : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly PacketReader _packets;
@@ -32,10 +32,12 @@ public sealed class RpcClient : IAsyncDisposable
     public RpcClient(Stream stream, RpcClientOptions? options = null)
     {
         _stream = stream;
-        _packets = new PacketReader(stream);
+        _packets = new PacketReader(new BlockingReads(stream));
         _options = options ?? new RpcClientOptions();
         _callSlots = new SemaphoreSlim(Math.Max(1, _options.MaxCallsInFlight));
-        _reader = Task.Run(ReadLoopAsync);
+        // The reader owns a thread and blocks in the transport's read: a reply then wakes it directly, instead of
+        // passing through the socket engine's completion queue and a thread-pool hop first.
+        _reader = Task.Factory.StartNew(ReadLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public EventDispatcher Events { get; } = new();
@@ -259,13 +261,14 @@ public sealed class RpcClient : IAsyncDisposable
     private ConnectionException TimedOut(int procedure) =>
         new($"No reply to procedure {procedure} within {_options.CallTimeout.TotalSeconds:0.###} s", new TimeoutException(), lost: false);
 
-    private async Task ReadLoopAsync()
+    private void ReadLoop()
     {
         try
         {
             while (true)
             {
-                var packet = await _packets.ReadAsync(_shutdown.Token).ConfigureAwait(false);
+                // Completes synchronously: BlockingReads turns the stream's reads into blocking ones.
+                var packet = _packets.ReadAsync(_shutdown.Token).AsTask().GetAwaiter().GetResult();
                 if (packet is null)
                 {
                     Fail(new ConnectionException("The daemon closed the connection"));
@@ -273,7 +276,12 @@ public sealed class RpcClient : IAsyncDisposable
                 }
 
                 Volatile.Write(ref _lastInbound, Environment.TickCount64);
-                await DispatchAsync(packet).ConfigureAwait(false);
+                var dispatch = DispatchAsync(packet);
+                if (!dispatch.IsCompletedSuccessfully)
+                {
+                    // Only a stream whose consumer lags makes the reader wait: that is the stream's back-pressure.
+                    dispatch.AsTask().GetAwaiter().GetResult();
+                }
             }
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
@@ -283,6 +291,10 @@ public sealed class RpcClient : IAsyncDisposable
         catch (ConnectionException ex)
         {
             Fail(ex);
+        }
+        catch (Exception ex) when (_shutdown.IsCancellationRequested && ex is IOException or ObjectDisposedException)
+        {
+            // Closing the transport is what ends a blocked read after a failure or a dispose.
         }
         catch (Exception ex)
         {
@@ -311,7 +323,14 @@ public sealed class RpcClient : IAsyncDisposable
 
                     if (_pending.TryRemove(header.Serial, out _))
                     {
-                        call.Completion.TrySetResult(packet);
+                        if (call.Batch is { } batch)
+                        {
+                            batch.OnReply(call.Index, header.Serial, packet);
+                        }
+                        else
+                        {
+                            call.Completion.TrySetResult(packet);
+                        }
                     }
                 }
 
@@ -366,7 +385,14 @@ public sealed class RpcClient : IAsyncDisposable
         {
             if (_pending.TryRemove(serial, out var call))
             {
-                call.Completion.TrySetException(Rethrowable(failure));
+                if (call.Batch is { } batch)
+                {
+                    batch.Fail(Rethrowable(failure));
+                }
+                else
+                {
+                    call.Completion.TrySetException(Rethrowable(failure));
+                }
             }
         }
 
@@ -395,10 +421,19 @@ public sealed class RpcClient : IAsyncDisposable
     private static ConnectionException Rethrowable(ConnectionException failure) =>
         new(failure.Message, failure.InnerException, failure.Lost);
 
-    private sealed class PendingCall(uint program, int procedure)
+    private sealed class PendingCall(uint program, int procedure, CallBatch? batch = null, int index = 0)
     {
+        private static readonly TaskCompletionSource<RpcPacket> Unused = new();
+
         public uint Program { get; } = program;
         public int Procedure { get; } = procedure;
-        public TaskCompletionSource<RpcPacket> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The batch this call belongs to; its reply goes there instead of to <see cref="Completion"/>.</summary>
+        public CallBatch? Batch { get; } = batch;
+        public int Index { get; } = index;
+
+        /// <summary>Where a single call's reply goes (batch calls do not need one).</summary>
+        public TaskCompletionSource<RpcPacket> Completion { get; } =
+            batch is null ? new(TaskCreationOptions.RunContinuationsAsynchronously) : Unused;
     }
 }
