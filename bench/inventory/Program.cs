@@ -23,6 +23,9 @@ public static class Program
     private const int Window = 64;
     private const int Repetitions = 5;
 
+    /// <summary>Cancelled by Ctrl+C or SIGTERM: every measurement stops, and the clean-up runs.</summary>
+    private static readonly CancellationTokenSource Stopping = new();
+
     public static async Task<int> Main(string[] args)
     {
         var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
@@ -32,7 +35,7 @@ public static class Program
         var names = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:0000}").ToArray();
 
         // Ctrl+C or SIGTERM stops the measurements but still reaches the clean-up below.
-        using var stop = new CancellationTokenSource();
+        var stop = Stopping;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, stop));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, stop));
 
@@ -174,7 +177,7 @@ public static class Program
     {
         await using var driver = await OpenAsync();
         var items = 0;
-        await foreach (var item in driver.ListDomainsWithXmlAsync(DomainXmlFlags.None, null, CancellationToken.None))
+        await foreach (var item in driver.ListDomainsWithXmlAsync(DomainXmlFlags.None, null, Stopping.Token))
         {
             items += item.Definition is not null ? 1 : 0;
         }
@@ -187,14 +190,14 @@ public static class Program
     {
         await using var driver = await OpenAsync();
         var domains = new List<DomainRef>();
-        await foreach (var info in driver.ListDomainsAsync(CancellationToken.None))
+        await foreach (var info in driver.ListDomainsAsync(Stopping.Token))
         {
             domains.Add(DomainRef.Of(info));
         }
 
         var parsed = new DomainDefinition[domains.Count];
         await ForEachWindowedAsync(Enumerable.Range(0, domains.Count).ToArray(), async i =>
-            parsed[i] = DomainXml.Parse(await driver.GetDomainXmlAsync(domains[i], DomainXmlFlags.None, CancellationToken.None)));
+            parsed[i] = DomainXml.Parse(await driver.GetDomainXmlAsync(domains[i], DomainXmlFlags.None, Stopping.Token)));
         return parsed.Length;
     }
 
@@ -202,10 +205,10 @@ public static class Program
     private static async Task<int> OursXmlOnlyAsync()
     {
         await using var driver = await OpenAsync();
-        var list = await driver.Client.CallAsync(RemoteProcedures.ConnectListAllDomains, new ListAllDomainsArgs(1, 0), CancellationToken.None);
+        var list = await driver.Client.CallAsync(RemoteProcedures.ConnectListAllDomains, new ListAllDomainsArgs(1, 0), Stopping.Token);
         var parsed = new DomainDefinition[list.Domains.Count];
         await ForEachWindowedAsync(Enumerable.Range(0, parsed.Length).ToArray(), async i => parsed[i] = DomainXml.Parse(
-            await driver.Client.CallAsync(RemoteProcedures.DomainGetXmlDesc, new DomainFlagsArgs(list.Domains[i], 0), CancellationToken.None)));
+            await driver.Client.CallAsync(RemoteProcedures.DomainGetXmlDesc, new DomainFlagsArgs(list.Domains[i], 0), Stopping.Token)));
         return parsed.Length;
     }
 
@@ -215,7 +218,7 @@ public static class Program
         var found = 0;
         foreach (var name in names)
         {
-            var handle = await driver.Client.CallAsync(RemoteProcedures.DomainLookupByName, name, CancellationToken.None);
+            var handle = await driver.Client.CallAsync(RemoteProcedures.DomainLookupByName, name, Stopping.Token);
             found += handle.Uuid != Guid.Empty ? 1 : 0;
         }
 
@@ -228,7 +231,7 @@ public static class Program
         var found = 0;
         await ForEachWindowedAsync(names, async name =>
         {
-            await driver.LookupDomainAsync(DomainRef.ByName(name), CancellationToken.None);
+            await driver.LookupDomainAsync(DomainRef.ByName(name), Stopping.Token);
             Interlocked.Increment(ref found);
         }, window);
         return found;

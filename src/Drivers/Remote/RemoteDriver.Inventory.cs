@@ -11,14 +11,18 @@ namespace LibVirtPS.Drivers.Remote;
 /// <summary>The bulk inventory: every domain's facts and XML in about one call per domain plus four.</summary>
 public sealed partial class RemoteDriver : IDomainInventory
 {
-    /// <summary>Domains whose XML one batch fetches; the next batch is fetched while the caller takes this one.</summary>
-    public const int InventoryChunk = 256;
+    /// <summary>Domains whose XML one batch fetches.</summary>
+    public const int InventoryChunk = 64;
+
+    /// <summary>Batches queued at once: the next ones are fetched while the caller takes the first.</summary>
+    public const int InventoryChunksAhead = 4;
 
     /// <summary>
     /// Four calls at once: the three CONNECT_LIST_ALL_DOMAINS of <see cref="ListDomainsAsync"/> and one
     /// CONNECT_GET_ALL_DOMAIN_STATS for every domain's state. As soon as the full list is in, the selected domains'
     /// XML is fetched in batches of <see cref="InventoryChunk"/> (each reply sends the next call from the reader thread,
-    /// see <see cref="RpcClient.CallManyAsync"/>), while the other three answers arrive; at most two batches are held.
+    /// see <see cref="RpcClient.CallManyAsync"/>), while the other three answers arrive; at most
+    /// <see cref="InventoryChunksAhead"/> batches are held.
     /// Id, persistence and autostart come from the lists; memory, maximum memory and vCPUs from the XML (so, with
     /// <see cref="DomainXmlFlags.Inactive"/>, as the persistent definition states them). A daemon without the stats
     /// call, or a domain missing from its answer, costs one DOMAIN_GET_STATE per domain instead (pipelined the same
@@ -41,13 +45,19 @@ public sealed partial class RemoteDriver : IDomainInventory
         }
 
         var selected = include is null ? domains : domains.Where(d => include(d.Name)).ToList();
-        var fetching = selected.Count > 0 ? FetchXmlAsync(selected, 0, flags, cancellationToken) : null;
+        var fetches = new Queue<Task<string?[]>>();
+        var nextFetch = 0;
         try
         {
             for (var start = 0; start < selected.Count; start += InventoryChunk)
             {
-                var xml = await fetching!.ConfigureAwait(false);
-                fetching = start + InventoryChunk < selected.Count ? FetchXmlAsync(selected, start + InventoryChunk, flags, cancellationToken) : null;
+                while (nextFetch < selected.Count && fetches.Count < InventoryChunksAhead)
+                {
+                    fetches.Enqueue(FetchXmlAsync(selected, nextFetch, flags, cancellationToken));
+                    nextFetch += InventoryChunk;
+                }
+
+                var xml = await fetches.Dequeue().ConfigureAwait(false);
                 var known = await facts.ConfigureAwait(false);
                 var chunk = selected.Skip(start).Take(xml.Length).ToList();
                 var states = await StatesOfAsync(chunk, xml, known.States, cancellationToken).ConfigureAwait(false);
@@ -67,9 +77,9 @@ public sealed partial class RemoteDriver : IDomainInventory
         finally
         {
             // Abandoned enumeration: observe the calls still running so their failures are not left unobserved.
-            if (fetching is not null)
+            while (fetches.TryDequeue(out var pending))
             {
-                Observe(fetching);
+                Observe(pending);
             }
 
             Observe(facts);

@@ -47,6 +47,26 @@ public class RpcBatchTests
     }
 
     [Fact]
+    public async Task ConcurrentBatchesShareTheSlotsWithoutWaitingOnEachOther()
+    {
+        var (daemon, client) = MockDaemon.Start();
+        await using var _ = daemon;
+        await using var __ = client;
+        daemon.On(RemoteProcedures.DomainLookupByName, async (name, _) =>
+        {
+            await Task.Delay(1);
+            return new DomainHandle(name, Guid.NewGuid(), -1);
+        });
+
+        var counts = new int[4];
+        var batches = Enumerable.Range(0, counts.Length).Select(b => client.CallManyAsync(RemoteProcedures.DomainLookupByName, Names(50),
+            (_, _, _) => Interlocked.Increment(ref counts[b]), 5, CancellationToken.None));
+        await Task.WhenAll(batches).WaitAsync(Bounded);
+
+        Assert.All(counts, c => Assert.Equal(50, c));
+    }
+
+    [Fact]
     public async Task ErrorRepliesArriveWithTheirIndex()
     {
         var (daemon, client) = MockDaemon.Start();

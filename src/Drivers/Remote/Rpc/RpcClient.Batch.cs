@@ -31,11 +31,14 @@ public sealed partial class RpcClient
         var batch = new CallBatch(this, program, procedure, count, writeArgs, onReply);
         try
         {
-            // The batch keeps its slots throughout: a reply's slot passes straight to the next call.
-            for (; taken < slots; taken++)
+            // The batch keeps its slots throughout: a reply's slot passes straight to the next call. It waits for one
+            // and takes only the others free now, so that batches never hold some slots while waiting for more.
+            await WaitForSlotAsync(procedure, linked.Token, cancellationToken).ConfigureAwait(false);
+            for (taken = 1; taken < slots && _callSlots.Wait(0); taken++)
             {
-                await WaitForSlotAsync(procedure, linked.Token, cancellationToken).ConfigureAwait(false);
             }
+
+            slots = taken;
 
             await using var registration = linked.Token.Register(() =>
                 batch.Stop(cancellationToken.IsCancellationRequested ? new OperationCanceledException(cancellationToken) : TimedOut(procedure))).ConfigureAwait(false);
