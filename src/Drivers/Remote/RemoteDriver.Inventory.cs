@@ -12,10 +12,13 @@ namespace LibVirtPS.Drivers.Remote;
 public sealed partial class RemoteDriver : IDomainInventory
 {
     /// <summary>Domains whose XML one batch fetches.</summary>
-    public const int InventoryChunk = 64;
+    public const int InventoryChunk = 256;
 
-    /// <summary>Batches queued at once: the next ones are fetched while the caller takes the first.</summary>
-    public const int InventoryChunksAhead = 4;
+    /// <summary>
+    /// Batches queued at once: the next one is fetched while the caller takes the first. Two, so that only one batch
+    /// ever waits for the other's slots and then finds them all free.
+    /// </summary>
+    public const int InventoryChunksAhead = 2;
 
     /// <summary>
     /// Four calls at once: the three CONNECT_LIST_ALL_DOMAINS of <see cref="ListDomainsAsync"/> and one
