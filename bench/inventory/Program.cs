@@ -21,7 +21,16 @@ public static class Program
 {
     private const string Uri = "test+unix:///default";
     private const int Window = 64;
-    private const int Repetitions = 5;
+    private const int Repetitions = 11;
+
+    /// <summary>
+    /// Rounds of each in-process peer before measuring: enough for the runtime's tiered JIT to finish recompiling the
+    /// hot paths, so that steady state is measured (python3-libvirt's C client and virsh need no such warm-up).
+    /// </summary>
+    private const int WarmupRounds = 25;
+
+    /// <summary>Cancelled by Ctrl+C or SIGTERM: every measurement stops, and the clean-up runs.</summary>
+    private static readonly CancellationTokenSource Stopping = new();
 
     public static async Task<int> Main(string[] args)
     {
@@ -32,7 +41,7 @@ public static class Program
         var names = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:0000}").ToArray();
 
         // Ctrl+C or SIGTERM stops the measurements but still reaches the clean-up below.
-        using var stop = new CancellationTokenSource();
+        var stop = Stopping;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, stop));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, stop));
 
@@ -66,8 +75,15 @@ public static class Program
     /// </summary>
     private static async Task MeasureInventoryAsync(string python, string peer, CancellationToken stop)
     {
-        await OursBulkInventoryAsync();
-        await OursInventoryAsync();
+        var first = await TimeAsync(OursBulkInventoryAsync);
+        for (var i = 0; i < WarmupRounds; i++)
+        {
+            stop.ThrowIfCancellationRequested();
+            await OursBulkInventoryAsync();
+            await OursInventoryAsync();
+            await OursXmlOnlyAsync();
+        }
+
         RunPython(python, peer, "inventory", null);
         var bulk = new List<double>();
         var perDomain = new List<double>();
@@ -94,8 +110,9 @@ public static class Program
         Check(items, virshItems, "virsh inventory");
         var baseline = Median(py);
         Console.WriteLine();
-        Console.WriteLine($"Full inventory with every domain's XML parsed, {items} domains (median of {Repetitions}; virsh once):");
+        Console.WriteLine($"Full inventory with every domain's XML parsed, {items} domains (median of {Repetitions} after {WarmupRounds} warm-up rounds; virsh once):");
         Report("LibVirtPS inventory: DomainInfo + parsed XML of each", Median(bulk), baseline);
+        Report("  the same, first call in this process (JIT still compiling)", first.Seconds, baseline);
         Report("LibVirtPS remote driver: ListDomains, then XML of each (parsed)", Median(perDomain), baseline);
         Report("LibVirtPS RPC client: python's calls (list + XML), parsed", Median(xmlOnly), baseline);
         Report($"python3-libvirt listAllDomains + XMLDesc + ElementTree (process {Median(pyWall):0.000} s)", baseline, baseline);
@@ -108,7 +125,13 @@ public static class Program
         var pipelined = new List<double>();
         var pyLookups = new List<double>();
         var rawLookups = new List<double>();
-        await OursRawLookupsAsync(names);
+        for (var i = 0; i < WarmupRounds / 5; i++)
+        {
+            await OursRawLookupsAsync(names);
+            await OursLookupsAsync(names, 1);
+            await OursLookupsAsync(names, Window);
+        }
+
         for (var i = 0; i < Repetitions; i++)
         {
             stop.ThrowIfCancellationRequested();
@@ -120,7 +143,7 @@ public static class Program
 
         var baseline = Median(pyLookups);
         Console.WriteLine();
-        Console.WriteLine($"{names.Length} lookups by name (median of {Repetitions}):");
+        Console.WriteLine($"{names.Length} lookups by name (median of {Repetitions} after {WarmupRounds / 5} warm-up rounds):");
         Report("LibVirtPS RPC client: one DOMAIN_LOOKUP_BY_NAME after another (python's call)", Median(rawLookups), baseline);
         Report("python3-libvirt lookupByName one after another", baseline, baseline);
         Report("LibVirtPS LookupDomain one after another (lookup, then info + autostart)", Median(sequential), baseline);
@@ -174,7 +197,7 @@ public static class Program
     {
         await using var driver = await OpenAsync();
         var items = 0;
-        await foreach (var item in driver.ListDomainsWithXmlAsync(DomainXmlFlags.None, null, CancellationToken.None))
+        await foreach (var item in driver.ListDomainsWithXmlAsync(DomainXmlFlags.None, null, Stopping.Token))
         {
             items += item.Definition is not null ? 1 : 0;
         }
@@ -187,14 +210,14 @@ public static class Program
     {
         await using var driver = await OpenAsync();
         var domains = new List<DomainRef>();
-        await foreach (var info in driver.ListDomainsAsync(CancellationToken.None))
+        await foreach (var info in driver.ListDomainsAsync(Stopping.Token))
         {
             domains.Add(DomainRef.Of(info));
         }
 
         var parsed = new DomainDefinition[domains.Count];
         await ForEachWindowedAsync(Enumerable.Range(0, domains.Count).ToArray(), async i =>
-            parsed[i] = DomainXml.Parse(await driver.GetDomainXmlAsync(domains[i], DomainXmlFlags.None, CancellationToken.None)));
+            parsed[i] = DomainXml.Parse(await driver.GetDomainXmlAsync(domains[i], DomainXmlFlags.None, Stopping.Token)));
         return parsed.Length;
     }
 
@@ -202,10 +225,10 @@ public static class Program
     private static async Task<int> OursXmlOnlyAsync()
     {
         await using var driver = await OpenAsync();
-        var list = await driver.Client.CallAsync(RemoteProcedures.ConnectListAllDomains, new ListAllDomainsArgs(1, 0), CancellationToken.None);
+        var list = await driver.Client.CallAsync(RemoteProcedures.ConnectListAllDomains, new ListAllDomainsArgs(1, 0), Stopping.Token);
         var parsed = new DomainDefinition[list.Domains.Count];
         await ForEachWindowedAsync(Enumerable.Range(0, parsed.Length).ToArray(), async i => parsed[i] = DomainXml.Parse(
-            await driver.Client.CallAsync(RemoteProcedures.DomainGetXmlDesc, new DomainFlagsArgs(list.Domains[i], 0), CancellationToken.None)));
+            await driver.Client.CallAsync(RemoteProcedures.DomainGetXmlDesc, new DomainFlagsArgs(list.Domains[i], 0), Stopping.Token)));
         return parsed.Length;
     }
 
@@ -215,7 +238,7 @@ public static class Program
         var found = 0;
         foreach (var name in names)
         {
-            var handle = await driver.Client.CallAsync(RemoteProcedures.DomainLookupByName, name, CancellationToken.None);
+            var handle = await driver.Client.CallAsync(RemoteProcedures.DomainLookupByName, name, Stopping.Token);
             found += handle.Uuid != Guid.Empty ? 1 : 0;
         }
 
@@ -228,7 +251,7 @@ public static class Program
         var found = 0;
         await ForEachWindowedAsync(names, async name =>
         {
-            await driver.LookupDomainAsync(DomainRef.ByName(name), CancellationToken.None);
+            await driver.LookupDomainAsync(DomainRef.ByName(name), Stopping.Token);
             Interlocked.Increment(ref found);
         }, window);
         return found;

@@ -16,14 +16,12 @@ namespace LibVirtPS.Drivers.Remote;
 /// </summary>
 public sealed partial class RemoteDriver : IHypervisorDriver
 {
-    /// <summary>Domains whose detail calls may be queued at once while listing.</summary>
-    public const int ListWindow = 64;
-
     private const uint ConnectReadOnly = 1;
 
-    // CONNECT_LIST_DOMAINS_PERSISTENT and CONNECT_LIST_DOMAINS_AUTOSTART.
-    private const uint ListPersistent = 4;
+    // CONNECT_LIST_DOMAINS_TRANSIENT and _AUTOSTART; CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE.
+    private const uint ListTransient = 8;
     private const uint ListAutostart = 1024;
+    private const uint StatsActiveOnly = 1;
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
     private readonly RpcClient _client;
 
@@ -113,51 +111,6 @@ public sealed partial class RemoteDriver : IHypervisorDriver
             ToVersion(await version.ConfigureAwait(false)),
             ToVersion(await libVersion.ConfigureAwait(false)),
             new NodeInfo(n.Model, checked((long)n.MemoryKiB * 1024), n.Cpus, n.Mhz, n.Nodes, n.Sockets, n.Cores, n.Threads));
-    }
-
-    /// <summary>
-    /// Three CONNECT_LIST_ALL_DOMAINS calls at once (all domains, the persistent ones, the autostarted ones: the
-    /// daemon filters, so no per-domain call is needed for those two facts), then each domain's DOMAIN_GET_INFO,
-    /// pipelined: up to <see cref="ListWindow"/> are queued at once (the RPC client keeps as many on the wire as the
-    /// daemon serves concurrently), and results are yielded in list order as they complete.
-    /// </summary>
-    public async IAsyncEnumerable<DomainInfo> ListDomainsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var all = ListAsync(0, cancellationToken);
-        var persistent = ListAsync(ListPersistent, cancellationToken);
-        var autostart = ListAsync(ListAutostart, cancellationToken);
-        await Task.WhenAll(all, persistent, autostart).ConfigureAwait(false);
-        var persistentSet = (await persistent.ConfigureAwait(false)).Select(d => d.Uuid).ToHashSet();
-        var autostartSet = (await autostart.ConfigureAwait(false)).Select(d => d.Uuid).ToHashSet();
-        var domains = await all.ConfigureAwait(false);
-
-        var inFlight = new Queue<(DomainHandle Handle, Task<DomainInfoReply?> Info)>();
-        var next = 0;
-        try
-        {
-            while (next < domains.Count || inFlight.Count > 0)
-            {
-                while (next < domains.Count && inFlight.Count < ListWindow)
-                {
-                    var handle = domains[next++];
-                    inFlight.Enqueue((handle, InfoIfPresentAsync(handle, cancellationToken)));
-                }
-
-                var (done, info) = inFlight.Dequeue();
-                if (await info.ConfigureAwait(false) is { } reply)
-                {
-                    yield return ToDomainInfo(done, reply, persistentSet.Contains(done.Uuid), autostartSet.Contains(done.Uuid));
-                }
-            }
-        }
-        finally
-        {
-            // Abandoned enumeration: observe the calls still running so their failures are not left unobserved.
-            while (inFlight.TryDequeue(out var pending))
-            {
-                _ = pending.Info.ContinueWith(static t => t.Exception, TaskScheduler.Default);
-            }
-        }
     }
 
     public async Task<DomainInfo> LookupDomainAsync(DomainRef domain, CancellationToken cancellationToken)
@@ -288,19 +241,6 @@ public sealed partial class RemoteDriver : IHypervisorDriver
 
     private async Task<IReadOnlyList<DomainHandle>> ListAsync(uint flags, CancellationToken cancellationToken) =>
         (await _client.CallAsync(RemoteProcedures.ConnectListAllDomains, new ListAllDomainsArgs(1, flags), cancellationToken).ConfigureAwait(false)).Domains;
-
-    /// <summary>A domain listed a moment ago may be gone by the time it is asked about: it is then left out.</summary>
-    private async Task<DomainInfoReply?> InfoIfPresentAsync(DomainHandle handle, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _client.CallAsync(RemoteProcedures.DomainGetInfo, handle, cancellationToken).ConfigureAwait(false);
-        }
-        catch (LibVirtException ex) when (ex.Code == ErrorCode.NoDomain && ex is not ConnectionException)
-        {
-            return null;
-        }
-    }
 
     /// <summary>Names the domain on errors the daemon reports about it.</summary>
     private static async Task<T> Targeted<T>(DomainRef domain, Func<Task<T>> call)

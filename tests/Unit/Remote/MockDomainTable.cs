@@ -27,7 +27,9 @@ internal sealed record MockDomain(DomainHandle Handle, int State, bool Persisten
 internal sealed class MockDomainTable
 {
     private const uint ListPersistent = 4;
+    private const uint ListTransient = 8;
     private const uint ListAutostart = 1024;
+    private const uint StatsActiveOnly = 1;
     private readonly IReadOnlyList<MockDomain> _domains;
     private int _inFlight;
     private int _maxInFlight;
@@ -39,6 +41,9 @@ internal sealed class MockDomainTable
 
     /// <summary>UUIDs the stats reply leaves out.</summary>
     public HashSet<Guid> MissingFromStats { get; } = [];
+
+    /// <summary>The flags each stats call carried.</summary>
+    public ConcurrentQueue<uint> StatsFlags { get; } = new();
 
     /// <summary>The XML flags each XML call carried.</summary>
     public ConcurrentQueue<uint> XmlFlags { get; } = new();
@@ -52,6 +57,7 @@ internal sealed class MockDomainTable
             {
                 0 => Reply(_domains),
                 ListPersistent => Reply(_domains.Where(d => d.Persistent)),
+                ListTransient => Reply(_domains.Where(d => !d.Persistent)),
                 ListAutostart => Reply(_domains.Where(d => d.Autostart)),
                 _ => throw new MockErrorException(MockDaemon.Error(ErrorCode.InvalidArg, ErrorDomain.Remote, "unexpected flags")),
             })
@@ -82,12 +88,14 @@ internal sealed class MockDomainTable
         {
             daemon.On(RemoteProcedures.ConnectGetAllDomainStats, a =>
             {
-                if (a.Domains.Count != 0 || a.Stats != (uint)DomainStatsGroups.State || a.Flags != 0)
+                if (a.Domains.Count != 0 || a.Stats != (uint)DomainStatsGroups.State || a.Flags is not (0 or StatsActiveOnly))
                 {
                     throw new MockErrorException(MockDaemon.Error(ErrorCode.InvalidArg, ErrorDomain.Remote, "unexpected stats arguments"));
                 }
 
-                return new GetAllDomainStatsReply(_domains.Where(d => !MissingFromStats.Contains(d.Handle.Uuid)).Select(d =>
+                StatsFlags.Enqueue(a.Flags);
+                var listed = a.Flags == StatsActiveOnly ? _domains.Where(d => d.Handle.Id >= 0) : _domains;
+                return new GetAllDomainStatsReply(listed.Where(d => !MissingFromStats.Contains(d.Handle.Uuid)).Select(d =>
                     new DomainStatsRecord(d.Handle, [
                         new TypedParam("state.state", TypedParamType.Int, d.State),
                         new TypedParam("state.reason", TypedParamType.Int, 1),

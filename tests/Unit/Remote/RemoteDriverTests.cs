@@ -128,7 +128,7 @@ public class RemoteDriverTests
             .On(RemoteProcedures.ConnectListAllDomains, a => a.Flags switch
             {
                 0 => new ListAllDomainsReply(domains, count),
-                4 => new ListAllDomainsReply(domains.Where(d => !d.Name.EndsWith('0')).ToArray(), 0),
+                8 => new ListAllDomainsReply(domains.Where(d => d.Name.EndsWith('0')).ToArray(), 0),
                 1024 => new ListAllDomainsReply(domains.Where(d => d.Name.EndsWith('7')).ToArray(), 0),
                 _ => throw new MockErrorException(MockDaemon.Error(ErrorCode.InvalidArg, ErrorDomain.Remote, "unexpected flags")),
             })
@@ -163,7 +163,7 @@ public class RemoteDriverTests
         Assert.Equal((DomainState.Running, 1, false, false, 512L * 1024, 1024L * 1024), (vm0.State, vm0.Id, vm0.Persistent, vm0.Autostart, vm0.MemoryBytes, vm0.MaxMemoryBytes));
         var vm7 = listed[7];
         Assert.Equal((DomainState.ShutOff, (int?)null, true, true), (vm7.State, vm7.Id, vm7.Persistent, vm7.Autostart));
-        // Persistence and autostart come from two filtered lists: one detail call per domain, no more.
+        // Persistence (from the transient list) and autostart come from two filtered lists: one detail call per domain, no more.
         Assert.Equal(3, daemon.Received.Count(h => h.Procedure == (int)RemoteProcedure.ConnectListAllDomains));
         Assert.Equal(count, daemon.Received.Count(h => h.Procedure == (int)RemoteProcedure.DomainGetInfo));
         Assert.Equal(count + 3 + 3, daemon.Received.Count);

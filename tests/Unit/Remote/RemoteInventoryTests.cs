@@ -65,6 +65,7 @@ public class RemoteInventoryTests
         Assert.Equal(domains.Select(d => d.Xml), items.Select(i => i.Xml));
         Assert.Equal(3, Count(daemon, RemoteProcedure.ConnectListAllDomains));
         Assert.Equal(1, Count(daemon, RemoteProcedure.ConnectGetAllDomainStats));
+        Assert.Equal([1u], table.StatsFlags);
         Assert.Equal(count, Count(daemon, RemoteProcedure.DomainGetXmlDesc));
         Assert.Equal(OpenCalls + count + 4, daemon.Received.Count);
         Assert.InRange(table.MaxInFlight, 2, new RpcClientOptions().MaxCallsInFlight);
@@ -103,17 +104,19 @@ public class RemoteInventoryTests
 
         var items = await InventoryAsync(driver);
 
+        // Only the running domains need a state call: an inactive one is shut off.
         Assert.Equal(domains.Select(d => ((DomainState)d.State, d.Handle.Name)), items.Select(i => (i.Info.State, i.Info.Name)));
         Assert.Equal(1, Count(daemon, RemoteProcedure.ConnectGetAllDomainStats));
-        Assert.Equal(40, Count(daemon, RemoteProcedure.DomainGetState));
+        Assert.Equal(domains.Count(d => d.Handle.Id >= 0), Count(daemon, RemoteProcedure.DomainGetState));
         Assert.Equal(40, Count(daemon, RemoteProcedure.DomainGetXmlDesc));
     }
 
     [Fact]
-    public async Task ADomainMissingFromTheStatsCostsOneStateCall()
+    public async Task ARunningDomainMissingFromTheStatsCostsOneStateCall()
     {
         var domains = Domains(10);
         var table = new MockDomainTable(domains);
+        table.MissingFromStats.Add(domains[3].Handle.Uuid);
         table.MissingFromStats.Add(domains[4].Handle.Uuid);
         var (daemon, driver) = await OpenAsync(table, stats: true);
         await using var _ = daemon;
@@ -122,6 +125,7 @@ public class RemoteInventoryTests
         var items = await InventoryAsync(driver);
 
         Assert.Equal(10, items.Count);
+        Assert.Equal(DomainState.Running, items[3].Info.State);
         Assert.Equal(DomainState.ShutOff, items[4].Info.State);
         Assert.Equal(1, Count(daemon, RemoteProcedure.DomainGetState));
     }

@@ -12,7 +12,7 @@ namespace LibVirtPS.Drivers.Remote.Rpc;
 /// dispatcher). When the stream ends or breaks, every pending call fails with a <see cref="ConnectionException"/>
 /// and so does every later call.
 /// </summary>
-public sealed class RpcClient : IAsyncDisposable
+public sealed partial class RpcClient : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly PacketReader _packets;
@@ -32,10 +32,12 @@ public sealed class RpcClient : IAsyncDisposable
     public RpcClient(Stream stream, RpcClientOptions? options = null)
     {
         _stream = stream;
-        _packets = new PacketReader(stream);
+        _packets = new PacketReader(new BlockingReads(stream));
         _options = options ?? new RpcClientOptions();
         _callSlots = new SemaphoreSlim(Math.Max(1, _options.MaxCallsInFlight));
-        _reader = Task.Run(ReadLoopAsync);
+        // The reader owns a thread and blocks in the transport's read: a reply then wakes it directly, instead of
+        // passing through the socket engine's completion queue and a thread-pool hop first.
+        _reader = Task.Factory.StartNew(ReadLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public EventDispatcher Events { get; } = new();
@@ -123,16 +125,32 @@ public sealed class RpcClient : IAsyncDisposable
         ThrowIfFailed();
         var packet = PacketCodec.Encode(header, payload.Span);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        WriteHoldingLock(packet);
+    }
+
+    /// <summary>Writes one whole packet from the calling thread (the reader's, for batches).</summary>
+    private void Send(RpcHeader header, ReadOnlySpan<byte> payload)
+    {
+        ThrowIfFailed();
+        var packet = PacketCodec.Encode(header, payload);
+        _writeLock.Wait();
+        WriteHoldingLock(packet);
+    }
+
+    /// <summary>
+    /// Writes a packet with a blocking write, as every socket call of the client is (see the transports'
+    /// BlockingConnect), and releases the writer lock. The caller's token never stops a write: half a packet would
+    /// corrupt the stream for everyone.
+    /// </summary>
+    private void WriteHoldingLock(byte[] packet)
+    {
         try
         {
             ThrowIfFailed();
-
-            // The write itself is never cancelled by the caller: half a packet would corrupt the stream for everyone.
-            await _stream.WriteAsync(packet, _shutdown.Token).ConfigureAwait(false);
-            await _stream.FlushAsync(_shutdown.Token).ConfigureAwait(false);
+            _stream.Write(packet);
+            _stream.Flush();
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException
-            || (ex is OperationCanceledException && _shutdown.IsCancellationRequested))
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
             throw Fail(new ConnectionException($"Writing to the daemon failed: {ex.Message}", ex));
         }
@@ -259,13 +277,14 @@ public sealed class RpcClient : IAsyncDisposable
     private ConnectionException TimedOut(int procedure) =>
         new($"No reply to procedure {procedure} within {_options.CallTimeout.TotalSeconds:0.###} s", new TimeoutException(), lost: false);
 
-    private async Task ReadLoopAsync()
+    private void ReadLoop()
     {
         try
         {
             while (true)
             {
-                var packet = await _packets.ReadAsync(_shutdown.Token).ConfigureAwait(false);
+                // Completes synchronously: BlockingReads turns the stream's reads into blocking ones.
+                var packet = _packets.ReadAsync(_shutdown.Token).AsTask().GetAwaiter().GetResult();
                 if (packet is null)
                 {
                     Fail(new ConnectionException("The daemon closed the connection"));
@@ -273,7 +292,12 @@ public sealed class RpcClient : IAsyncDisposable
                 }
 
                 Volatile.Write(ref _lastInbound, Environment.TickCount64);
-                await DispatchAsync(packet).ConfigureAwait(false);
+                var dispatch = DispatchAsync(packet);
+                if (!dispatch.IsCompletedSuccessfully)
+                {
+                    // Only a stream whose consumer lags makes the reader wait: that is the stream's back-pressure.
+                    dispatch.AsTask().GetAwaiter().GetResult();
+                }
             }
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
@@ -283,6 +307,10 @@ public sealed class RpcClient : IAsyncDisposable
         catch (ConnectionException ex)
         {
             Fail(ex);
+        }
+        catch (Exception ex) when (_shutdown.IsCancellationRequested && ex is IOException or ObjectDisposedException)
+        {
+            // Closing the transport is what ends a blocked read after a failure or a dispose.
         }
         catch (Exception ex)
         {
@@ -311,7 +339,14 @@ public sealed class RpcClient : IAsyncDisposable
 
                     if (_pending.TryRemove(header.Serial, out _))
                     {
-                        call.Completion.TrySetResult(packet);
+                        if (call.Batch is { } batch)
+                        {
+                            batch.OnReply(call.Index, header.Serial, packet);
+                        }
+                        else
+                        {
+                            call.Completion.TrySetResult(packet);
+                        }
                     }
                 }
 
@@ -366,7 +401,14 @@ public sealed class RpcClient : IAsyncDisposable
         {
             if (_pending.TryRemove(serial, out var call))
             {
-                call.Completion.TrySetException(Rethrowable(failure));
+                if (call.Batch is { } batch)
+                {
+                    batch.Fail(Rethrowable(failure));
+                }
+                else
+                {
+                    call.Completion.TrySetException(Rethrowable(failure));
+                }
             }
         }
 
@@ -395,10 +437,19 @@ public sealed class RpcClient : IAsyncDisposable
     private static ConnectionException Rethrowable(ConnectionException failure) =>
         new(failure.Message, failure.InnerException, failure.Lost);
 
-    private sealed class PendingCall(uint program, int procedure)
+    private sealed class PendingCall(uint program, int procedure, CallBatch? batch = null, int index = 0)
     {
+        private static readonly TaskCompletionSource<RpcPacket> Unused = new();
+
         public uint Program { get; } = program;
         public int Procedure { get; } = procedure;
-        public TaskCompletionSource<RpcPacket> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The batch this call belongs to; its reply goes there instead of to <see cref="Completion"/>.</summary>
+        public CallBatch? Batch { get; } = batch;
+        public int Index { get; } = index;
+
+        /// <summary>Where a single call's reply goes (batch calls do not need one).</summary>
+        public TaskCompletionSource<RpcPacket> Completion { get; } =
+            batch is null ? new(TaskCreationOptions.RunContinuationsAsynchronously) : Unused;
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using LibVirtPS.Engine.Errors;
 
@@ -10,24 +11,23 @@ public static class TcpTransport
 
     public static async Task<Stream> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var client = new TcpClient { NoDelay = true };
         try
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(timeout);
-            await client.ConnectAsync(host, port, limit.Token).ConfigureAwait(false);
-            return client.GetStream();
+            var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+                ? [literal]
+                : await Dns.GetHostAddressesAsync(host, limit.Token).ConfigureAwait(false);
+            var socket = await BlockingConnect.ConnectAsync(addresses.Select(a => (EndPoint)new IPEndPoint(a, port)).ToList(),
+                endpoint => new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }, timeout,
+                cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is SocketException or TimeoutException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            client.Dispose();
-            var why = ex is SocketException se ? se.Message : $"no answer within {timeout.TotalSeconds:0.#} s";
+            var why = ex is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0.#} s" : ex.Message;
             throw new ConnectionException($"Cannot connect to {host}:{port}: {why}", ex, lost: false);
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
         }
     }
 }

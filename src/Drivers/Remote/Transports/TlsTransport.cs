@@ -25,37 +25,56 @@ public static class TlsTransport
             !verifyServer || IsTrusted(certificate, errors, trusted));
         try
         {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(timeout);
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            // The handshake uses blocking calls, as the RPC client does afterwards (see BlockingConnect): a socket
+            // timeout bounds each read, and cancellation closes the stream.
+            await using (cancellationToken.Register(tls.Dispose).ConfigureAwait(false))
             {
-                TargetHost = host,
-                ClientCertificates = new X509CertificateCollection { clientCertificate },
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            }, limit.Token).ConfigureAwait(false);
-
-            var answer = new byte[1];
-            var read = await tls.ReadAsync(answer, limit.Token).ConfigureAwait(false);
-            if (read != 1 || answer[0] != 1)
-            {
-                throw new ConnectionException(
-                    $"The daemon at {host}:{port} refused the TLS client (answer {(read == 1 ? answer[0].ToString() : "none")}); check tls_allowed_dn_list",
-                    lost: false);
+                await Task.Run(() => Handshake(tls, inner, host, port, clientCertificate, timeout), CancellationToken.None).ConfigureAwait(false);
             }
 
             return tls;
         }
-        catch (Exception ex) when (ex is AuthenticationException or IOException
-            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is IOException or ObjectDisposedException)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
-            throw new ConnectionException($"TLS with {host}:{port} failed: {ex.Message}", ex, lost: false);
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            var why = ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.TimedOut or System.Net.Sockets.SocketError.WouldBlock }
+                ? $"no answer within {timeout.TotalSeconds:0.#} s"
+                : ex.Message;
+            throw new ConnectionException($"TLS with {host}:{port} failed: {why}", ex, lost: false);
         }
         catch
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>The TLS handshake, then the daemon's one-byte acceptance, each read bounded by the timeout.</summary>
+    private static void Handshake(SslStream tls, Stream inner, string host, int port, X509Certificate2 clientCertificate, TimeSpan timeout)
+    {
+        inner.ReadTimeout = inner.WriteTimeout = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
+        tls.AuthenticateAsClient(new SslClientAuthenticationOptions
+        {
+            TargetHost = host,
+            ClientCertificates = new X509CertificateCollection { clientCertificate },
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        });
+
+        var answer = new byte[1];
+        var read = tls.Read(answer);
+        if (read != 1 || answer[0] != 1)
+        {
+            throw new ConnectionException(
+                $"The daemon at {host}:{port} refused the TLS client (answer {(read == 1 ? answer[0].ToString() : "none")}); check tls_allowed_dn_list",
+                lost: false);
+        }
+
+        inner.ReadTimeout = inner.WriteTimeout = Timeout.Infinite;
     }
 
     /// <summary>

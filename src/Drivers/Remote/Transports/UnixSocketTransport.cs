@@ -8,24 +8,15 @@ public static class UnixSocketTransport
 {
     public static async Task<Stream> ConnectAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(timeout);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), limit.Token).ConfigureAwait(false);
+            var socket = await BlockingConnect.ConnectAsync([new UnixDomainSocketEndPoint(path)],
+                _ => new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified), timeout, cancellationToken).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is SocketException or TimeoutException)
         {
-            socket.Dispose();
-            var why = ex is SocketException se ? se.Message : $"no answer within {timeout.TotalSeconds:0.#} s";
-            throw new ConnectionException($"Cannot connect to the libvirt socket '{path}': {why}", ex, lost: false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            throw new ConnectionException($"Cannot connect to the libvirt socket '{path}': {ex.Message}", ex, lost: false);
         }
     }
 }
