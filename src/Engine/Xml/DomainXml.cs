@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using LibVirtPS.Engine.Errors;
 using static LibVirtPS.Engine.Xml.XmlSupport;
 
 namespace LibVirtPS.Engine.Xml;
@@ -10,9 +11,24 @@ namespace LibVirtPS.Engine.Xml;
 /// </summary>
 public static class DomainXml
 {
+    /// <summary>
+    /// Parses a definition. Documents are loaded without line numbers; one that is rejected is loaded again with
+    /// them, so that the error names its line.
+    /// </summary>
     public static DomainDefinition Parse(string xml)
     {
-        var document = Load(xml);
+        try
+        {
+            return ParseDocument(Load(xml, lineInfo: false));
+        }
+        catch (InvalidXmlException ex) when (ex.Line is null)
+        {
+            return ParseDocument(Load(xml, lineInfo: true));
+        }
+    }
+
+    private static DomainDefinition ParseDocument(XDocument document)
+    {
         var root = document.Root!;
         if (root.Name.LocalName != "domain")
         {

@@ -7,7 +7,14 @@ namespace LibVirtPS.Engine.Xml;
 /// <summary>Loading XML with line information, and the small helpers the parsers share.</summary>
 internal static class XmlSupport
 {
-    public static XDocument Load(string xml)
+    // Shared: a reader clones the settings it is given, so one instance serves every thread.
+    private static readonly XmlReaderSettings ReaderSettings = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+
+    /// <summary>
+    /// Loads a document, keeping whitespace. Line numbers cost a third of the load (an annotation on every node), so
+    /// they are kept only when asked for, to report where a rejected document is wrong.
+    /// </summary>
+    public static XDocument Load(string xml, bool lineInfo = true)
     {
         if (string.IsNullOrWhiteSpace(xml))
         {
@@ -16,9 +23,8 @@ internal static class XmlSupport
 
         try
         {
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
-            using var reader = XmlReader.Create(new StringReader(xml), settings);
-            return XDocument.Load(reader, LoadOptions.SetLineInfo | LoadOptions.PreserveWhitespace);
+            using var reader = XmlReader.Create(new StringReader(xml), ReaderSettings);
+            return XDocument.Load(reader, lineInfo ? LoadOptions.SetLineInfo | LoadOptions.PreserveWhitespace : LoadOptions.PreserveWhitespace);
         }
         catch (XmlException ex)
         {

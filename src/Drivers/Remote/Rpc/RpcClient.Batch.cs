@@ -74,7 +74,19 @@ public sealed partial class RpcClient
             bool deliver;
             lock (_sync)
             {
-                deliver = _inFlight.Remove(serial) && !_stopped;
+                deliver = _inFlight.Contains(serial) && !_stopped;
+            }
+
+            // The reply's slot is free at the daemon: the next call goes out first, so that the daemon works on it
+            // while this reply is handled.
+            if (HasMoreToSend())
+            {
+                Send();
+                TopUp();
+            }
+            else
+            {
+                ReleaseSlot();
             }
 
             if (deliver)
@@ -90,16 +102,13 @@ public sealed partial class RpcClient
                 }
             }
 
-            if (HasMoreToSend())
+            // Only now is this call done: the batch cannot complete before its last reply has been handled.
+            lock (_sync)
             {
-                Send();
-                TopUp();
+                _inFlight.Remove(serial);
             }
-            else
-            {
-                ReleaseSlot();
-                CompleteIfDone();
-            }
+
+            CompleteIfDone();
         }
 
         public void Fail(Exception failure) => Stop(failure);
