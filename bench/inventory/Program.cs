@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using LibVirtPS.Drivers.Remote;
 using LibVirtPS.Drivers.Remote.Protocol;
+using LibVirtPS.Drivers.Remote.Rpc;
 using LibVirtPS.Engine.Connections;
 using LibVirtPS.Engine.Drivers;
 using LibVirtPS.Engine.Errors;
@@ -13,13 +14,16 @@ namespace LibVirtPS.Bench.Inventory;
 /// <summary>
 /// Defines N domains on test+unix:///default through the daemon, then times, in the same run, a full inventory with
 /// every domain's XML parsed (this driver's bulk inventory and its per-domain path, python3-libvirt, virsh) and N
-/// lookups by name (this driver, python3-libvirt), printing each against python. The bench's own connection stays
-/// open throughout, so every peer sees the same shared test:///default state; it removes every domain it defined,
-/// also when a run fails or is interrupted (Ctrl+C, SIGTERM). Names carry a random part, so runs never collide.
+/// lookups by name (this driver, python3-libvirt), printing each against python; then the same inventory with a few
+/// domains defined on qemu:///system (defining is slow there: libvirtd probes QEMU for each). The bench's own
+/// connection stays open throughout, so every peer sees the same shared test:///default state; it removes every domain
+/// it defined, also when a run fails or is interrupted (Ctrl+C, SIGTERM). Names carry a random part, so runs never
+/// collide.
 /// </summary>
 public static class Program
 {
-    private const string Uri = "test+unix:///default";
+    private const string TestUri = "test+unix:///default";
+    private const string QemuUri = "qemu:///system";
     private const int Window = 64;
     private const int Repetitions = 11;
 
@@ -32,28 +36,53 @@ public static class Program
     /// <summary>Cancelled by Ctrl+C or SIGTERM: every measurement stops, and the clean-up runs.</summary>
     private static readonly CancellationTokenSource Stopping = new();
 
+    /// <summary>The host of the phase being measured.</summary>
+    private static string Uri = TestUri;
+
+    /// <summary>Arguments: test domain count (1000), python (/usr/bin/python3), qemu:///system domain count (5; 0 skips).</summary>
     public static async Task<int> Main(string[] args)
     {
         var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
         var python = args.Length > 1 ? args[1] : "/usr/bin/python3";
+        var qemuCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
         var peer = Path.Combine(AppContext.BaseDirectory, "peer.py");
-        var prefix = "libvirtps-bench-" + Guid.NewGuid().ToString("N")[..8];
-        var names = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:0000}").ToArray();
 
-        // Ctrl+C or SIGTERM stops the measurements but still reaches the clean-up below.
+        // Ctrl+C or SIGTERM stops the measurements but still reaches the clean-up of each phase.
         var stop = Stopping;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, stop));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, stop));
 
+        await RunPhaseAsync(TestUri, count, python, peer, lookups: true, stop.Token);
+        if (qemuCount > 0)
+        {
+            Console.WriteLine();
+            await RunPhaseAsync(QemuUri, qemuCount, python, peer, lookups: false, stop.Token);
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Defines uniquely named domains on one host through a connection that stays open throughout (so that every
+    /// peer sees the same shared test:///default state), measures, and removes every domain it defined, also when a
+    /// run fails or is interrupted.
+    /// </summary>
+    private static async Task RunPhaseAsync(string uri, int count, string python, string peer, bool lookups, CancellationToken stop)
+    {
+        Uri = uri;
+        var prefix = "libvirtps-bench-" + Guid.NewGuid().ToString("N")[..8];
+        var names = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:0000}").ToArray();
         var keeper = await OpenAsync();
         try
         {
             var define = Stopwatch.StartNew();
-            await ForEachWindowedAsync(names, name => keeper.DefineDomainAsync(Xml(name), stop.Token));
-            Console.WriteLine($"defined {count} domains in {define.Elapsed.TotalSeconds:0.00} s");
-            await MeasureInventoryAsync(python, peer, stop.Token);
-            await MeasureLookupsAsync(python, peer, names, stop.Token);
-            return 0;
+            await ForEachWindowedAsync(names, name => keeper.DefineDomainAsync(Xml(name), stop));
+            Console.WriteLine($"{uri}: defined {count} domains in {define.Elapsed.TotalSeconds:0.00} s");
+            await MeasureInventoryAsync(python, peer, stop);
+            if (lookups)
+            {
+                await MeasureLookupsAsync(python, peer, names, stop);
+            }
         }
         finally
         {
@@ -110,7 +139,7 @@ public static class Program
         Check(items, virshItems, "virsh inventory");
         var baseline = Median(py);
         Console.WriteLine();
-        Console.WriteLine($"Full inventory with every domain's XML parsed, {items} domains (median of {Repetitions} after {WarmupRounds} warm-up rounds; virsh once):");
+        Console.WriteLine($"Full inventory of {Uri} with every domain's XML parsed, {items} domains (median of {Repetitions} after {WarmupRounds} warm-up rounds; virsh once):");
         Report("LibVirtPS inventory: DomainInfo + parsed XML of each", Median(bulk), baseline);
         Report("  the same, first call in this process (JIT still compiling)", first.Seconds, baseline);
         Report("LibVirtPS remote driver: ListDomains, then XML of each (parsed)", Median(perDomain), baseline);
@@ -147,7 +176,7 @@ public static class Program
         Report("LibVirtPS RPC client: one DOMAIN_LOOKUP_BY_NAME after another (python's call)", Median(rawLookups), baseline);
         Report("python3-libvirt lookupByName one after another", baseline, baseline);
         Report("LibVirtPS LookupDomain one after another (lookup, then info + autostart)", Median(sequential), baseline);
-        Report($"LibVirtPS LookupDomain, {Window} at once (at most 5 calls on the wire)", Median(pipelined), baseline);
+        Report($"LibVirtPS LookupDomain, {Window} at once (at most {new RpcClientOptions().MaxCallsInFlight} calls on the wire)", Median(pipelined), baseline);
     }
 
     private static void Check(int ours, int theirs, string what)
@@ -189,8 +218,9 @@ public static class Program
     private static async Task<RemoteDriver> OpenAsync() =>
         await RemoteDriver.OpenAsync(LibvirtUri.Parse(Uri), new ConnectOptions(), CancellationToken.None);
 
-    private static string Xml(string name) =>
-        $"<domain type='test'><name>{name}</name><memory unit='MiB'>128</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>";
+    private static string Xml(string name) => Uri == QemuUri
+        ? $"<domain type='qemu'><name>{name}</name><memory unit='MiB'>128</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>"
+        : $"<domain type='test'><name>{name}</name><memory unit='MiB'>128</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>";
 
     /// <summary>A fresh connection and the driver's bulk inventory: facts and parsed XML of every domain.</summary>
     private static async Task<int> OursBulkInventoryAsync()

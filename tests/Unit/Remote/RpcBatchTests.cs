@@ -94,8 +94,8 @@ public class RpcBatchTests
             return new DomainHandle(name, Guid.NewGuid(), -1);
         });
 
-        // Four of the five slots are busy when the batch starts: it begins with one call on the wire.
-        var slow = Enumerable.Range(0, 4).Select(i => client.CallAsync(RemoteProcedures.DomainLookupByName, $"slow{i}", CancellationToken.None)).ToList();
+        // All slots but one are busy when the batch starts: it begins with one call on the wire.
+        var slow = Enumerable.Range(0, new RpcClientOptions().MaxCallsInFlight - 1).Select(i => client.CallAsync(RemoteProcedures.DomainLookupByName, $"slow{i}", CancellationToken.None)).ToList();
         var received = 0;
         var batch = client.CallManyAsync(RemoteProcedures.DomainLookupByName, Names(200), (_, _, _) =>
         {

@@ -218,8 +218,10 @@ public class RpcClientTests
         var never = new TaskCompletionSource<string>();
         daemon.On(RemoteProcedures.ConnectGetHostname, (_, _) => never.Task);
 
-        var pending = Enumerable.Range(0, 5).Select(_ => client.CallAsync(RemoteProcedures.ConnectGetHostname, CancellationToken.None)).ToArray();
-        await WaitUntil(() => daemon.Received.Count == 5);
+        // One more call than the client puts on the wire: the queued one fails the same way.
+        var onTheWire = client.Options.MaxCallsInFlight;
+        var pending = Enumerable.Range(0, onTheWire + 1).Select(_ => client.CallAsync(RemoteProcedures.ConnectGetHostname, CancellationToken.None)).ToArray();
+        await WaitUntil(() => daemon.Received.Count == onTheWire);
         daemon.Drop();
 
         foreach (var call in pending)

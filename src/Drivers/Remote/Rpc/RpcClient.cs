@@ -7,10 +7,12 @@ namespace LibVirtPS.Drivers.Remote.Rpc;
 /// <summary>
 /// A libvirt RPC connection over any <see cref="Stream"/>. Many calls may be in flight (up to
 /// <see cref="RpcClientOptions.MaxCallsInFlight"/> on the wire, the rest queued): each gets its own serial,
-/// packets are written whole under one writer lock, and one reader task routes every incoming packet by type first
+/// packets are written whole under one writer lock, and one reader thread routes every incoming packet by type first
 /// (REPLY to the waiting call by serial, STREAM to the open stream by serial, MESSAGE to keepalive or the event
 /// dispatcher). When the stream ends or breaks, every pending call fails with a <see cref="ConnectionException"/>
 /// and so does every later call.
+/// Reads and writes on the stream are blocking calls: the reader thread waits in the read itself, and a reply wakes
+/// it directly (see the transports' BlockingConnect); closing the stream ends a blocked read.
 /// </summary>
 public sealed partial class RpcClient : IAsyncDisposable
 {

@@ -12,9 +12,11 @@ public sealed record RpcClientOptions
 
     /// <summary>
     /// Calls written to the daemon and not yet answered; more wait their turn in the client. libvirtd's default
-    /// max_client_requests is 5: beyond it the daemon stops reading the connection (keepalive answers included).
+    /// max_client_requests is 5, and with that many calls in progress it stops reading the connection, keepalive
+    /// answers included: five slow calls (defines that take half a minute each, say) would then get the connection
+    /// closed as dead. One request is therefore left free.
     /// </summary>
-    public int MaxCallsInFlight { get; init; } = 5;
+    public int MaxCallsInFlight { get; init; } = 4;
 
     /// <summary>Idle time after which the client pings the daemon (once keepalive is on).</summary>
     public TimeSpan KeepaliveInterval { get; init; } = TimeSpan.FromSeconds(5);
