@@ -108,8 +108,46 @@ public sealed class SshCommandStream : Stream
         return n;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    /// <summary>
+    /// The blocking read of the RPC client's reader thread: it waits in the output pipe itself, so that data arriving
+    /// wakes this thread alone. A session that breaks disposes the pipe (see <see cref="Break"/>), which ends the wait.
+    /// </summary>
+    public override int Read(Span<byte> buffer)
+    {
+        ThrowIfBroken();
+        if (_chunkStart == _chunkEnd)
+        {
+            int count;
+            try
+            {
+                count = _pendingRead is { } pending ? pending.GetAwaiter().GetResult() : _command.OutputStream.Read(_chunk, 0, _chunk.Length);
+            }
+            catch (Exception ex) when (ex is not IOException)
+            {
+                throw Break(new IOException($"Reading from the SSH channel to {_peer} failed: {ex.Message}", ex));
+            }
+            finally
+            {
+                _pendingRead = null;
+            }
+
+            ThrowIfBroken();
+            if (count == 0)
+            {
+                ThrowIfCommandFailedAsync().GetAwaiter().GetResult();
+                return 0;
+            }
+
+            (_chunkStart, _chunkEnd) = (0, count);
+        }
+
+        var n = Math.Min(buffer.Length, _chunkEnd - _chunkStart);
+        _chunk.AsSpan(_chunkStart, n).CopyTo(buffer);
+        _chunkStart += n;
+        return n;
+    }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -244,9 +282,17 @@ public sealed class SshCommandStream : Stream
     private void OnSessionError(object? sender, ExceptionEventArgs e) =>
         Break(new IOException($"The SSH session to {_peer} was lost: {e.Exception.Message}", e.Exception));
 
+    /// <summary>
+    /// Marks the stream broken (the first failure wins) and disposes the output pipe, which ends a read blocked in it:
+    /// SSH.NET may never end that pipe when the session drops.
+    /// </summary>
     private IOException Break(IOException failure)
     {
-        _broken.TrySetResult(failure);
+        if (_broken.TrySetResult(failure))
+        {
+            Ignore(_command.OutputStream.Dispose);
+        }
+
         return _broken.Task.Result;
     }
 
