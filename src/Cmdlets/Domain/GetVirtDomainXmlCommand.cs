@@ -9,14 +9,22 @@ namespace LibVirtPS.Commands.Domain;
 [OutputType(typeof(string))]
 public sealed class GetVirtDomainXmlCommand : DomainTargetCmdlet
 {
+    // Calls that may run at once for piped domains; the RPC client keeps as many of them on the wire as the daemon serves.
+    private const int Window = 32;
+    private OrderedCalls<string>? _calls;
+
     [Parameter]
     public SwitchParameter Inactive { get; set; }
+
+    protected override void BeginProcessing() => _calls = new OrderedCalls<string>(this, Window, xml => WriteObject(xml));
 
     protected override void ProcessRecord()
     {
         foreach (var domain in ResolveTargets())
         {
-            TryInvoke(domain.Name, () => WriteObject(Run(ct => DomainService.GetXmlAsync(domain, Inactive, secure: false, ct))));
+            _calls!.Add(domain.Name, ct => DomainService.GetXmlAsync(domain, Inactive, secure: false, ct));
         }
     }
+
+    protected override void EndProcessing() => _calls!.Drain();
 }
