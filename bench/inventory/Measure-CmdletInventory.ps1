@@ -7,7 +7,9 @@
     Defines Count uniquely named domains, each with one disk, on test+unix:///default through a connection that stays
     open throughout (the daemon's test:///default lives as long as one connection does). Each timed run opens its own
     connection, runs the cmdlet, collects its output and disconnects, as peer.py opens, lists, asks and parses every
-    domain's XML and closes. The session is warmed up first (Warmup runs of each), so that steady state is measured.
+    domain's XML and closes. The session is warmed up first, for WarmupSeconds: the runtime keeps recompiling hot
+    PowerShell and module code for the first hundred runs or so, and steady state is what is measured (the first
+    run of the session is printed too).
     Prints the median of Repetitions interleaved runs and python's time over ours. Removes the domains at the end,
     also on failure.
 .EXAMPLE
@@ -16,7 +18,7 @@
 param(
     [int] $Count = 1000,
     [int] $Repetitions = 11,
-    [int] $Warmup = 15,
+    [int] $WarmupSeconds = 20,
     [string] $Python = '/usr/bin/python3',
     [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/LibVirtPS/LibVirtPS.psd1')
 )
@@ -63,7 +65,9 @@ try {
     Write-Host ("defined {0} domains in {1:0.00} s" -f $Count, $define.Elapsed.TotalSeconds)
 
     $first = Measure-Cmdlet $disks
-    for ($i = 0; $i -lt $Warmup; $i++) { $null = Measure-Cmdlet $disks; $null = Measure-Cmdlet $domains }
+    $warmup = [Diagnostics.Stopwatch]::StartNew()
+    $warmupRuns = 0
+    while ($warmup.Elapsed.TotalSeconds -lt $WarmupSeconds) { $null = Measure-Cmdlet $disks; $null = Measure-Cmdlet $domains; $warmupRuns++ }
     $null = Measure-Python
 
     $runs = @{ Disks = @(); Domains = @(); Python = @() }
@@ -74,7 +78,7 @@ try {
     }
 
     $pythonSeconds = Get-Median $runs.Python
-    Write-Host ("Full inventory from a warm PowerShell session, {0} domains of one disk each (median of {1} after {2} warm-up runs):" -f $Count, $Repetitions, $Warmup)
+    Write-Host ("Full inventory from a warm PowerShell session, {0} domains of one disk each (median of {1} after {2} warm-up runs of each in {3} s):" -f $Count, $Repetitions, $warmupRuns, $WarmupSeconds)
     $report = {
         param($label, $seconds)
         Write-Host ("  {0,-84} {1,7:0.000} s   python/this {2,6:0.00}" -f $label, $seconds, ($pythonSeconds / $seconds))

@@ -24,7 +24,14 @@ public static class DiskXml
         ["vhostvdpa"] = "dev",
     };
 
-    public static DiskDefinition Parse(XElement disk)
+    public static DiskDefinition Parse(XElement disk) => Parse(disk, owned: false);
+
+    /// <summary>
+    /// Parses a disk element. The definition keeps the elements it was read from, for formatting back: copies of
+    /// them, unless <paramref name="owned"/> says the document was loaded for this parse alone and nobody else holds
+    /// it (formatting copies before it changes anything, so sharing those elements is safe).
+    /// </summary>
+    internal static DiskDefinition Parse(XElement disk, bool owned)
     {
         if (disk.Name.LocalName != "disk")
         {
@@ -54,8 +61,8 @@ public static class DiskXml
             Bus = Attr(target, "bus"),
             ReadOnly = disk.Element("readonly") is not null,
             DriverName = Attr(driver, "name"),
-            Source = ParseSource(disk, type, Attr(driver, "type"), index: null),
-            Element = new XElement(disk),
+            Source = ParseSource(disk, type, Attr(driver, "type"), index: null, owned),
+            Element = owned ? disk : new XElement(disk),
         };
     }
 
@@ -108,8 +115,10 @@ public static class DiskXml
     }
 
     /// <summary>Reads the source of 'owner' (a disk or backingStore) and the chain below it.</summary>
-    private static StorageSource ParseSource(XElement owner, string type, string? format, int? index)
+    private static StorageSource ParseSource(XElement owner, string type, string? format, int? index, bool owned)
     {
+        XElement Keep(XElement element) => owned ? element : new XElement(element);
+
         var source = owner.Element("source");
         var backing = owner.Element("backingStore");
         StorageSource? below = null;
@@ -129,7 +138,7 @@ public static class DiskXml
                     throw Error(backing, "A <backingStore> needs a <source> element");
                 }
 
-                below = ParseSource(backing, backingType, Attr(backing.Element("format"), "type"), IntAttr(backing, "index"));
+                below = ParseSource(backing, backingType, Attr(backing.Element("format"), "type"), IntAttr(backing, "index"), owned);
             }
         }
 
@@ -154,11 +163,11 @@ public static class DiskXml
             Index = index,
             BackingStore = below,
             ChainClosed = closed,
-            SourceElement = source is null ? null : new XElement(source),
+            SourceElement = source is null ? null : Keep(source),
             ExtraElements = isBacking
-                ? owner.Elements().Where(e => e.Name.LocalName is not ("format" or "source" or "backingStore")).Select(e => new XElement(e)).ToList()
+                ? owner.Elements().Where(e => e.Name.LocalName is not ("format" or "source" or "backingStore")).Select(Keep).ToList()
                 : Array.Empty<XElement>(),
-            BackingElement = isBacking ? new XElement(owner) : null,
+            BackingElement = isBacking ? Keep(owner) : null,
         };
     }
 

@@ -85,7 +85,7 @@ public static class DomainXml
         var targets = new HashSet<string>(StringComparer.Ordinal);
         foreach (var diskElement in root.Element("devices")?.Elements("disk") ?? Enumerable.Empty<XElement>())
         {
-            var disk = DiskXml.Parse(diskElement);
+            var disk = DiskXml.Parse(diskElement, owned);
             if (!targets.Add(disk.Target!))
             {
                 throw Error(diskElement, $"Two disks use the target '{disk.Target}'");
