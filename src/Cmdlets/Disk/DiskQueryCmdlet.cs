@@ -38,28 +38,42 @@ public abstract class DiskQueryCmdlet : LibVirtCmdlet
     /// <summary>Read the persistent definition instead of the live one.</summary>
     protected virtual bool ReadInactive => false;
 
-    /// <summary>The disks of the domains this record names, filtered by -Target.</summary>
-    protected IEnumerable<VirtDisk> ResolveDisks() => ParameterSetName == InputObjectSet
-        ? InputObject.SelectMany(DisksOf)
-        : InventoryByName().SelectMany(entry =>
+    // Definitions that may be read at once for piped domains (see OrderedCalls).
+    private const int PipedWindow = 32;
+    private OrderedCalls<IReadOnlyList<VirtDisk>>? _piped;
+
+    /// <summary>
+    /// The disks of the domains this record names, filtered by -Target. Piped domains are read several at a time:
+    /// their disks come in input order, some of them on a later record, the rest from <see cref="RemainingPipedDisks"/>.
+    /// </summary>
+    protected IEnumerable<VirtDisk> ResolveDisks()
+    {
+        if (ParameterSetName != InputObjectSet)
         {
-            IReadOnlyList<VirtDisk> disks = Array.Empty<VirtDisk>();
-            TryInvoke(entry.Domain.Name, () => disks = SelectTargets(DiskService.GetDisks(entry)));
-            return disks;
-        });
+            return InventoryByName().SelectMany(entry =>
+            {
+                IReadOnlyList<VirtDisk> disks = Array.Empty<VirtDisk>();
+                TryInvoke(entry.Domain.Name, () => disks = SelectTargets(DiskService.GetDisks(entry)));
+                return disks;
+            });
+        }
+
+        _piped ??= new OrderedCalls<IReadOnlyList<VirtDisk>>(this, PipedWindow);
+        foreach (var domain in InputObject)
+        {
+            _piped.Add(domain.Name, ct => DiskService.GetDisksAsync(domain, ReadInactive, ct));
+        }
+
+        return _piped.Finished().SelectMany(SelectTargets);
+    }
+
+    /// <summary>The disks of piped domains not handed out yet: for EndProcessing.</summary>
+    protected IEnumerable<VirtDisk> RemainingPipedDisks() => _piped?.All().SelectMany(SelectTargets) ?? Enumerable.Empty<VirtDisk>();
 
     /// <summary>The domains of the InputObject set, or those the Domain set names on the target hosts.</summary>
     protected IEnumerable<VirtDomain> ResolveDomains() => ParameterSetName == InputObjectSet
         ? InputObject
         : new DomainResolver(this).ByName(ResolveHosts(Server), Domain);
-
-    /// <summary>The disks of one domain that -Target selects; a domain that cannot be read reports an error and has none.</summary>
-    protected IEnumerable<VirtDisk> DisksOf(VirtDomain domain)
-    {
-        IReadOnlyList<VirtDisk> disks = Array.Empty<VirtDisk>();
-        TryInvoke(domain.Name, () => disks = ReadDisks(domain));
-        return disks;
-    }
 
     /// <summary>The disks of one domain that -Target selects; throws when the domain cannot be read.</summary>
     protected IReadOnlyList<VirtDisk> ReadDisks(VirtDomain domain) =>

@@ -21,7 +21,14 @@ public sealed class GetVirtBackingChainCommand : ChainQueryCmdlet
             return;
         }
 
-        foreach (var disk in SelectedDisks())
+        WriteChains(SelectedDisks());
+    }
+
+    protected override void EndProcessing() => WriteChains(RemainingPipedDisks());
+
+    private void WriteChains(IEnumerable<VirtDisk> disks)
+    {
+        foreach (var disk in disks)
         {
             TryInvoke(disk.ToString(), () => WriteObject(DiskService.GetBackingChain(disk, ChainResolverFor(disk.Host)), enumerateCollection: true));
         }

@@ -14,9 +14,13 @@ public sealed class GetVirtDiskCommand : DiskQueryCmdlet
 
     protected override bool ReadInactive => Inactive;
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecord() => WriteAll(ResolveDisks());
+
+    protected override void EndProcessing() => WriteAll(RemainingPipedDisks());
+
+    private void WriteAll(IEnumerable<VirtDisk> disks)
     {
-        foreach (var disk in ResolveDisks())
+        foreach (var disk in disks)
         {
             WriteObject(disk);
         }

@@ -16,7 +16,7 @@ public sealed class GetVirtDomainXmlCommand : DomainTargetCmdlet
     [Parameter]
     public SwitchParameter Inactive { get; set; }
 
-    protected override void BeginProcessing() => _calls = new OrderedCalls<string>(this, Window, xml => WriteObject(xml));
+    protected override void BeginProcessing() => _calls = new OrderedCalls<string>(this, Window);
 
     protected override void ProcessRecord()
     {
@@ -24,7 +24,17 @@ public sealed class GetVirtDomainXmlCommand : DomainTargetCmdlet
         {
             _calls!.Add(domain.Name, ct => DomainService.GetXmlAsync(domain, Inactive, secure: false, ct));
         }
+
+        WriteAll(_calls!.Finished());
     }
 
-    protected override void EndProcessing() => _calls!.Drain();
+    protected override void EndProcessing() => WriteAll(_calls!.All());
+
+    private void WriteAll(IEnumerable<string> documents)
+    {
+        foreach (var xml in documents)
+        {
+            WriteObject(xml);
+        }
+    }
 }

@@ -51,6 +51,20 @@ Describe 'Get-VirtDisk' -Tag Unit {
             Should -Throw -ErrorId 'DomainNotFound,LibVirtPS.Commands.Disk.GetVirtDiskCommand'
     }
 
+    It 'reads piped domains in input order, with an error for one that is gone and the disks of the others' {
+        $one = "<disk type='file' device='disk'><source file='/img/x.qcow2'/><target dev='vda' bus='virtio'/></disk>"
+        $piped = New-TestHost -Domain @(1..5 | ForEach-Object { @{ Name = "p$_"; Disks = $one } })
+        $domains = Get-VirtDomain -Server $piped | Sort-Object Name -Descending
+        Remove-VirtDomain p2 -Server $piped -Confirm:$false
+
+        $disks = @($domains | Get-VirtDisk -ErrorVariable failures -ErrorAction SilentlyContinue)
+
+        $disks.DomainName | Should -Be @('p5', 'p4', 'p3', 'p1')
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'DomainNotFound,LibVirtPS.Commands.Disk.GetVirtDiskCommand'
+        @($domains[0] | Get-VirtBackingChain).Count | Should -Be 1
+    }
+
     It 'renders a table grouped by domain' {
         $text = Get-VirtDisk d1 -Server $lab | Out-String
         $text | Should -Match 'Domain: d1'

@@ -43,6 +43,12 @@ Describe 'Many domains on test+unix:///default' -Tag Integration -Skip:([bool]$s
         $disks | ForEach-Object { $_.Source } | Sort-Object | Should -Be ($names | ForEach-Object { "/images/$_.qcow2" })
     }
 
+    It 'reads the disks and chains of piped domains in input order' {
+        $domains = Get-VirtDomain "$prefix-*" -Server $server | Sort-Object Name -Descending
+        ($domains | Get-VirtDisk).DomainName | Should -Be $domains.Name
+        ($domains | Get-VirtBackingChain).Domain | Should -Be $domains.Name
+    }
+
     It 'writes the XML of piped domains in input order, and an error for one that is gone without losing the others' {
         $domains = Get-VirtDomain "$prefix-*" -Server $server | Sort-Object Name -Descending
         $gone = $domains[10].Name
