@@ -75,11 +75,8 @@ public abstract class DiskQueryCmdlet : LibVirtCmdlet
         ? InputObject
         : new DomainResolver(this).ByName(ResolveHosts(Server), Domain);
 
-    /// <summary>The disks of one domain that -Target selects; throws when the domain cannot be read.</summary>
-    protected IReadOnlyList<VirtDisk> ReadDisks(VirtDomain domain) =>
-        SelectTargets(Run(ct => DiskService.GetDisksAsync(domain, ReadInactive, ct)));
-
-    private IReadOnlyList<VirtDisk> SelectTargets(IReadOnlyList<VirtDisk> disks)
+    /// <summary>The disks that -Target selects.</summary>
+    protected IReadOnlyList<VirtDisk> SelectTargets(IReadOnlyList<VirtDisk> disks)
     {
         var targets = Target?.Select(t => WildcardPattern.Get(t, WildcardOptions.IgnoreCase)).ToList();
         return disks.Where(disk => targets is null || targets.Any(t => t.IsMatch(disk.Target))).ToList();

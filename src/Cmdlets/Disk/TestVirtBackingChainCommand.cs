@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LibVirtPS.Commands.Common;
 using LibVirtPS.Engine.Chains;
 using LibVirtPS.Engine.Model;
 using LibVirtPS.Engine.Services;
@@ -15,8 +16,11 @@ namespace LibVirtPS.Commands.Disk;
 [OutputType(typeof(ChainFinding))]
 public sealed class TestVirtBackingChainCommand : ChainQueryCmdlet
 {
+    // Domain definitions that may be read at once (see OrderedCalls).
+    private const int DomainWindow = 32;
     private readonly ChainHealth _health = new();
     private readonly Dictionary<VirtHost, IReadOnlyList<ChainFinding>> _sharedByHost = new();
+    private OrderedCalls<(string Name, IReadOnlyList<VirtDisk> Disks)>? _domains;
 
     /// <summary>Write the findings (problems and notes) instead of True or False.</summary>
     [Parameter]
@@ -40,11 +44,30 @@ public sealed class TestVirtBackingChainCommand : ChainQueryCmdlet
         }
         else
         {
+            // Definitions are read several at a time, reported in order; one that cannot be read gets an error record.
+            _domains ??= new OrderedCalls<(string Name, IReadOnlyList<VirtDisk> Disks)>(this, DomainWindow);
             foreach (var domain in ResolveDomains())
             {
-                // A domain whose definition cannot be read gets an error record, not a result.
-                TryInvoke(domain.Name, () => Report(ReadDisks(domain).SelectMany(Check).ToList()));
+                _domains.Add(domain.Name, async ct => (domain.Name, await DiskService.GetDisksAsync(domain, ReadInactive, ct).ConfigureAwait(false)));
             }
+
+            ReportDomains(_domains.Finished());
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_domains is not null)
+        {
+            ReportDomains(_domains.All());
+        }
+    }
+
+    private void ReportDomains(IEnumerable<(string Name, IReadOnlyList<VirtDisk> Disks)> domains)
+    {
+        foreach (var (name, disks) in domains)
+        {
+            TryInvoke(name, () => Report(SelectTargets(disks).SelectMany(Check).ToList()));
         }
     }
 
