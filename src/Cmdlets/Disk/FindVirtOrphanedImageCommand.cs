@@ -2,6 +2,7 @@ using System.Management.Automation;
 using LibVirtPS.Commands.Common;
 using LibVirtPS.Engine.Chains;
 using LibVirtPS.Engine.Model;
+using LibVirtPS.Engine.Services;
 
 namespace LibVirtPS.Commands.Disk;
 
@@ -55,36 +56,49 @@ public sealed class FindVirtOrphanedImageCommand : LibVirtCmdlet
         }
     }
 
-    /// <summary>Every file or block path of every disk chain, live and persistent, of every domain on the hosts.</summary>
+    /// <summary>
+    /// Every file or block path of every disk chain, live and persistent, of every domain on the hosts: one inventory
+    /// of the live definitions (for an inactive domain that is its persistent one), then one of the persistent
+    /// definitions of the running persistent domains alone.
+    /// </summary>
     private List<string> ReferencedPaths(out bool incomplete)
     {
         var inventory = new HostDiskInventory(this, new BackingChainResolver());
+        var hosts = ResolveHosts(Server);
         var paths = new List<string>();
-        foreach (var domain in inventory.Domains(ResolveHosts(Server)))
+        var runningPersistent = new HashSet<(VirtHost Host, string Name)>();
+        foreach (var entry in inventory.Definitions(hosts, inactive: false))
         {
-            var definitions = new List<bool>();
-            if (HostDiskInventory.IsActive(domain))
+            AddPaths(paths, entry.Domain, inventory.Chains(entry));
+            if (HostDiskInventory.IsActive(entry.Domain) && entry.Domain.Persistent)
             {
-                definitions.Add(false);
+                runningPersistent.Add((entry.Domain.Host, entry.Domain.Name));
             }
+        }
 
-            if (domain.Persistent)
+        if (runningPersistent.Count > 0)
+        {
+            foreach (var entry in inventory.Definitions(hosts.Where(h => runningPersistent.Any(d => d.Host == h)).ToList(), inactive: true,
+                (host, name) => runningPersistent.Contains((host, name))))
             {
-                definitions.Add(true);
-            }
-
-            foreach (var (disk, chain) in definitions.SelectMany(inactive => inventory.Chains(domain, inactive)))
-            {
-                if (disk.Type == "volume")
-                {
-                    WriteWarning($"Disk {disk.Target} of domain {domain.Name} names a storage volume, not a file: the image behind it may be listed as orphaned.");
-                }
-
-                paths.AddRange(chain.Where(e => e.Path is not null && e.Type is "file" or "block").Select(e => e.Path!));
+                AddPaths(paths, entry.Domain, inventory.Chains(entry));
             }
         }
 
         incomplete = inventory.Incomplete;
         return paths;
+    }
+
+    private void AddPaths(List<string> paths, VirtDomain domain, IReadOnlyList<(VirtDisk Disk, IReadOnlyList<BackingChainElement> Chain)> chains)
+    {
+        foreach (var (disk, chain) in chains)
+        {
+            if (disk.Type == "volume")
+            {
+                WriteWarning($"Disk {disk.Target} of domain {domain.Name} names a storage volume, not a file: the image behind it may be listed as orphaned.");
+            }
+
+            paths.AddRange(chain.Where(e => e.Path is not null && e.Type is "file" or "block").Select(e => e.Path!));
+        }
     }
 }

@@ -40,13 +40,44 @@ internal sealed class HostDiskInventory
         }
     }
 
+    /// <summary>
+    /// Every domain of the hosts that <paramref name="include"/> accepts (host, name), with one of its definitions,
+    /// from one bulk inventory per host, hosts at once: the live definition, or with <paramref name="inactive"/> the
+    /// persistent one.
+    /// </summary>
+    public IEnumerable<DomainWithXml> Definitions(IReadOnlyList<VirtHost> hosts, bool inactive, Func<VirtHost, string, bool>? include = null)
+    {
+        var results = HostFanOut.RunAsync(hosts,
+            (host, ct) => DomainService.InventoryAsync(host, inactive, include is null ? null : name => include(host, name), ct),
+            _cmdlet.CancellationToken);
+        foreach (var result in _cmdlet.Stream(results))
+        {
+            if (result.Error is not null)
+            {
+                Incomplete = true;
+                _cmdlet.WriteFailure(result.Error, result.Host.Name);
+            }
+            else if (result.Item is not null)
+            {
+                yield return result.Item;
+            }
+        }
+    }
+
+    /// <summary>The chain of every disk of a definition from <see cref="Definitions"/>.</summary>
+    public IReadOnlyList<(VirtDisk Disk, IReadOnlyList<BackingChainElement> Chain)> Chains(DomainWithXml entry) =>
+        ChainsOrNone(entry.Domain, () => DiskService.GetDisks(entry));
+
     /// <summary>The chain of every disk in one definition of the domain (live, or the persistent one when inactive).</summary>
-    public IReadOnlyList<(VirtDisk Disk, IReadOnlyList<BackingChainElement> Chain)> Chains(VirtDomain domain, bool inactive)
+    public IReadOnlyList<(VirtDisk Disk, IReadOnlyList<BackingChainElement> Chain)> Chains(VirtDomain domain, bool inactive) =>
+        ChainsOrNone(domain, () => _cmdlet.Run(ct => DiskService.GetDisksAsync(domain, inactive, ct)));
+
+    /// <summary>A definition that cannot be read reports its error and marks the inventory incomplete.</summary>
+    private IReadOnlyList<(VirtDisk Disk, IReadOnlyList<BackingChainElement> Chain)> ChainsOrNone(VirtDomain domain, Func<IReadOnlyList<VirtDisk>> read)
     {
         try
         {
-            var disks = _cmdlet.Run(ct => DiskService.GetDisksAsync(domain, inactive, ct));
-            return disks.Select(disk => (disk, DiskService.GetBackingChain(disk, _resolver))).ToList();
+            return read().Select(disk => (disk, DiskService.GetBackingChain(disk, _resolver))).ToList();
         }
         catch (Exception ex) when (ex is not System.Management.Automation.PipelineStoppedException)
         {

@@ -50,6 +50,19 @@ Describe 'Find-VirtOrphanedImage' -Tag Unit {
         $found[0].PSObject.TypeNames[0] | Should -Be 'LibVirtPS.Commands.Disk.OrphanedImageFile'
     }
 
+    It 'counts as used what a running domain uses now and what its next-boot definition names' -Skip:$noQemu {
+        $next = New-TestHost -Domain @(@{ Name = 'r'; State = 'Running'; Disks = (Get-DiskXml used.qcow2) })
+        $xml = (Get-VirtDomainXml r -Server $next -Inactive) -replace 'used\.qcow2', 'orphan.qcow2'
+        $null = New-VirtDomain -Server $next -Xml $xml
+
+        $found = @(Find-VirtOrphanedImage -Path $pool -Server $next).Name
+
+        $found | Should -Not -Contain 'orphan.qcow2'
+        $found | Should -Not -Contain 'used.qcow2'
+        $found | Should -Not -Contain 'base.raw'
+        $found | Should -Contain 'stopped.qcow2'
+    }
+
     It 'looks into subfolders with -Recurse, and takes relative and wildcard folder paths' -Skip:$noQemu {
         Push-Location $TestDrive
         try {
