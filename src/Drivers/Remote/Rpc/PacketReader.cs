@@ -7,6 +7,7 @@ namespace LibVirtPS.Drivers.Remote.Rpc;
 /// Reads whole packets from a stream through one receive buffer, so that many small packets arriving together
 /// (pipelined replies) cost one read instead of two each. Validation is <see cref="PacketCodec"/>'s: the length is
 /// checked before anything is allocated, and a packet larger than the buffer grows only as its bytes arrive.
+/// Reads block: the RPC client's reader thread waits in the transport's read itself.
 /// </summary>
 public sealed class PacketReader
 {
@@ -22,9 +23,9 @@ public sealed class PacketReader
     }
 
     /// <summary>The next packet, or null on a clean end of stream between packets.</summary>
-    public async ValueTask<RpcPacket?> ReadAsync(CancellationToken cancellationToken)
+    public RpcPacket? Read()
     {
-        if (!await FillAsync(RpcLimits.LengthSize, cancellationToken).ConfigureAwait(false))
+        if (!Fill(RpcLimits.LengthSize))
         {
             return _end == _start ? null : throw Malformed("the stream ended inside a packet's length word");
         }
@@ -38,7 +39,7 @@ public sealed class PacketReader
         byte[] packet;
         if (length <= _buffer.Length)
         {
-            if (!await FillAsync(length, cancellationToken).ConfigureAwait(false))
+            if (!Fill(length))
             {
                 throw Malformed($"the stream ended inside a packet of {length} bytes");
             }
@@ -48,14 +49,14 @@ public sealed class PacketReader
         }
         else
         {
-            packet = await ReadLargeAsync(length, cancellationToken).ConfigureAwait(false);
+            packet = ReadLarge(length);
         }
 
         return PacketCodec.Decode(packet);
     }
 
     /// <summary>Makes at least <paramref name="count"/> bytes available; false when the stream ends first.</summary>
-    private async ValueTask<bool> FillAsync(int count, CancellationToken cancellationToken)
+    private bool Fill(int count)
     {
         if (_end - _start >= count)
         {
@@ -71,7 +72,7 @@ public sealed class PacketReader
 
         while (_end - _start < count)
         {
-            var n = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            var n = _stream.Read(_buffer.AsSpan(_end));
             if (n == 0)
             {
                 return false;
@@ -83,7 +84,7 @@ public sealed class PacketReader
         return true;
     }
 
-    private async ValueTask<byte[]> ReadLargeAsync(int length, CancellationToken cancellationToken)
+    private byte[] ReadLarge(int length)
     {
         var packet = new byte[Math.Max(_buffer.Length, Math.Min(length, _buffer.Length * 4))];
         var have = _end - _start;
@@ -96,7 +97,7 @@ public sealed class PacketReader
                 Array.Resize(ref packet, (int)Math.Min(length, (long)packet.Length * 4));
             }
 
-            var n = await _stream.ReadAsync(packet.AsMemory(have, Math.Min(packet.Length, length) - have), cancellationToken).ConfigureAwait(false);
+            var n = _stream.Read(packet.AsSpan(have, Math.Min(packet.Length, length) - have));
             if (n == 0)
             {
                 throw Malformed($"the stream ended inside a packet of {length} bytes");

@@ -34,7 +34,7 @@ public sealed partial class RpcClient : IAsyncDisposable
     public RpcClient(Stream stream, RpcClientOptions? options = null)
     {
         _stream = stream;
-        _packets = new PacketReader(new BlockingReads(stream));
+        _packets = new PacketReader(stream);
         _options = options ?? new RpcClientOptions();
         _callSlots = new SemaphoreSlim(Math.Max(1, _options.MaxCallsInFlight));
         // The reader owns a thread and blocks in the transport's read: a reply then wakes it directly, instead of
@@ -285,8 +285,7 @@ public sealed partial class RpcClient : IAsyncDisposable
         {
             while (true)
             {
-                // Completes synchronously: BlockingReads turns the stream's reads into blocking ones.
-                var packet = _packets.ReadAsync(_shutdown.Token).AsTask().GetAwaiter().GetResult();
+                var packet = _packets.Read();
                 if (packet is null)
                 {
                     Fail(new ConnectionException("The daemon closed the connection"));
