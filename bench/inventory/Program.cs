@@ -240,7 +240,7 @@ public static class Program
     {
         await using var driver = await OpenAsync();
         var domains = new List<DomainRef>();
-        await foreach (var info in driver.ListDomainsAsync(Stopping.Token))
+        await foreach (var info in driver.ListDomainsAsync(null, Stopping.Token))
         {
             domains.Add(DomainRef.Of(info));
         }

@@ -21,8 +21,8 @@ internal sealed class DomainResolver
     {
         var selection = new NameSelection(names);
         var domains = selection.HasWildcards
-            ? _cmdlet.Successful(_cmdlet.Stream(HostFanOut.RunAsync(hosts, DomainService.ListAsync, _cmdlet.CancellationToken)))
-                .Where(d => selection.Includes(d.Name))
+            ? _cmdlet.Successful(_cmdlet.Stream(HostFanOut.RunAsync(hosts,
+                (host, ct) => DomainService.ListAsync(host, selection.Includes, ct), _cmdlet.CancellationToken)))
             : hosts.SelectMany(host => selection.Literals.Select(name => Lookup(host, DomainRef.ByName(name))).OfType<VirtDomain>());
         foreach (var domain in domains)
         {

@@ -19,8 +19,8 @@ public sealed class DomainNameCompleter : IArgumentCompleter
         {
             foreach (var host in ModuleSession.Current.TargetHostsAsync(timeout.Token).GetAwaiter().GetResult())
             {
-                var list = DomainService.ListAsync(host, timeout.Token).ToBlockingEnumerable(timeout.Token);
-                names.UnionWith(list.Select(d => d.Name).Where(pattern.IsMatch));
+                var list = DomainService.ListAsync(host, pattern.IsMatch, timeout.Token).ToBlockingEnumerable(timeout.Token);
+                names.UnionWith(list.Select(d => d.Name));
             }
         }
         catch (Exception ex) when (ex is Engine.Errors.LibVirtException or OperationCanceledException or IOException)

@@ -131,14 +131,11 @@ public sealed partial class RemoteDriver : IDomainInventory
 
     private async Task<ListFacts> ListFactsAsync(CancellationToken cancellationToken)
     {
-        var transient = ListAsync(ListTransient, cancellationToken);
-        var autostart = ListAsync(ListAutostart, cancellationToken);
+        var transient = UuidsAsync(ListTransient, cancellationToken);
+        var autostart = UuidsAsync(ListAutostart, cancellationToken);
         var states = ActiveStatesIfSupportedAsync(cancellationToken);
         await Task.WhenAll(transient, autostart, states).ConfigureAwait(false);
-        return new ListFacts(
-            (await transient.ConfigureAwait(false)).Select(d => d.Uuid).ToHashSet(),
-            (await autostart.ConfigureAwait(false)).Select(d => d.Uuid).ToHashSet(),
-            await states.ConfigureAwait(false));
+        return new ListFacts(await transient.ConfigureAwait(false), await autostart.ConfigureAwait(false), await states.ConfigureAwait(false));
     }
 
     /// <summary>Every running domain's state by UUID from one stats call, or null when the daemon lacks the call.</summary>

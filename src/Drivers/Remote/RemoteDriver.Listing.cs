@@ -21,18 +21,21 @@ public sealed partial class RemoteDriver
     /// <summary>
     /// Three CONNECT_LIST_ALL_DOMAINS calls at once (all domains, the transient ones, the autostarted ones: the daemon
     /// filters, so no per-domain call is needed for those two facts), then each domain's DOMAIN_GET_INFO in batches of
-    /// <see cref="ListChunk"/> (see <see cref="RpcClient.CallManyAsync"/>), yielded in list order.
+    /// <see cref="ListChunk"/> (see <see cref="RpcClient.CallManyAsync"/>) for the domains <paramref name="include"/>
+    /// accepts, yielded in list order.
     /// </summary>
-    public async IAsyncEnumerable<DomainInfo> ListDomainsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<DomainInfo> ListDomainsAsync(Func<string, bool>? include, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var all = ListAsync(0, cancellationToken);
-        var transient = ListAsync(ListTransient, cancellationToken);
-        var autostart = ListAsync(ListAutostart, cancellationToken);
+        var transient = UuidsAsync(ListTransient, cancellationToken);
+        var autostart = UuidsAsync(ListAutostart, cancellationToken);
         await Task.WhenAll(all, transient, autostart).ConfigureAwait(false);
-        var transientSet = (await transient.ConfigureAwait(false)).Select(d => d.Uuid).ToHashSet();
-        var autostartSet = (await autostart.ConfigureAwait(false)).Select(d => d.Uuid).ToHashSet();
-        await foreach (var (handle, info) in PerDomainAsync(await all.ConfigureAwait(false), RemoteProcedures.DomainGetInfo, h => h, static i => i,
-            cancellationToken).ConfigureAwait(false))
+        var transientSet = await transient.ConfigureAwait(false);
+        var autostartSet = await autostart.ConfigureAwait(false);
+        var domains = await all.ConfigureAwait(false);
+        var selected = include is null ? domains : domains.Where(d => include(d.Name)).ToList();
+        await foreach (var (handle, info) in PerDomainAsync(selected, RemoteProcedures.DomainGetInfo, h => h, static i => i, cancellationToken)
+            .ConfigureAwait(false))
         {
             if (info is not null)
             {

@@ -242,6 +242,10 @@ public sealed partial class RemoteDriver : IHypervisorDriver
     private async Task<IReadOnlyList<DomainHandle>> ListAsync(uint flags, CancellationToken cancellationToken) =>
         (await _client.CallAsync(RemoteProcedures.ConnectListAllDomains, new ListAllDomainsArgs(1, flags), cancellationToken).ConfigureAwait(false)).Domains;
 
+    /// <summary>The UUIDs of the domains a filtered list names (transient, autostarted, ...).</summary>
+    private async Task<HashSet<Guid>> UuidsAsync(uint flags, CancellationToken cancellationToken) =>
+        (await ListAsync(flags, cancellationToken).ConfigureAwait(false)).Select(d => d.Uuid).ToHashSet();
+
     /// <summary>Names the domain on errors the daemon reports about it.</summary>
     private static async Task<T> Targeted<T>(DomainRef domain, Func<Task<T>> call)
     {

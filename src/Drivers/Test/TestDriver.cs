@@ -37,13 +37,16 @@ public sealed class TestDriver : IHypervisorDriver, IDomainInventory
     public Task<HostInfo> GetHostInfoAsync(CancellationToken cancellationToken) =>
         Run(cancellationToken, () => new HostInfo(MachineName(), "TEST", HypervisorVersion, EngineVersion(), Host.Node));
 
-    public async IAsyncEnumerable<DomainInfo> ListDomainsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<DomainInfo> ListDomainsAsync(Func<string, bool>? include, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Check(cancellationToken);
         foreach (var domain in Host.ListDomains())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return domain;
+            if (include is null || include(domain.Name))
+            {
+                yield return domain;
+            }
         }
     }
 

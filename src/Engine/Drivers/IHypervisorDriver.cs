@@ -17,8 +17,11 @@ public interface IHypervisorDriver : IAsyncDisposable
 
     Task<HostInfo> GetHostInfoAsync(CancellationToken cancellationToken);
 
-    /// <summary>All domains, active and inactive. Results stream as the driver has them.</summary>
-    IAsyncEnumerable<DomainInfo> ListDomainsAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// The domains, active and inactive, whose name <paramref name="include"/> accepts (all when null). A driver that
+    /// asks for each domain's facts asks only for those. Results stream as the driver has them.
+    /// </summary>
+    IAsyncEnumerable<DomainInfo> ListDomainsAsync(Func<string, bool>? include, CancellationToken cancellationToken);
 
     Task<DomainInfo> LookupDomainAsync(DomainRef domain, CancellationToken cancellationToken);
 

@@ -20,9 +20,14 @@ public enum DomainAction
 /// <summary>Domain operations on one host: listing, lookup, definition and lifecycle.</summary>
 public static class DomainService
 {
-    public static async IAsyncEnumerable<VirtDomain> ListAsync(VirtHost host, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static IAsyncEnumerable<VirtDomain> ListAsync(VirtHost host, CancellationToken cancellationToken) =>
+        ListAsync(host, null, cancellationToken);
+
+    /// <summary>The domains of the host whose name <paramref name="include"/> accepts (all when null).</summary>
+    public static async IAsyncEnumerable<VirtDomain> ListAsync(VirtHost host, Func<string, bool>? include,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var info in host.Driver.ListDomainsAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var info in host.Driver.ListDomainsAsync(include, cancellationToken).ConfigureAwait(false))
         {
             yield return VirtDomain.From(host, info);
         }
@@ -99,13 +104,8 @@ public static class DomainService
     private static async IAsyncEnumerable<DomainInventoryItem> ListThenXmlAsync(IHypervisorDriver driver, DomainXmlFlags flags,
         Func<string, bool>? include, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var info in driver.ListDomainsAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var info in driver.ListDomainsAsync(include, cancellationToken).ConfigureAwait(false))
         {
-            if (include is not null && !include(info.Name))
-            {
-                continue;
-            }
-
             string xml;
             try
             {

@@ -19,7 +19,7 @@ public sealed class SampleLabTests : IAsyncDisposable
     [Fact]
     public async Task TheLabHasItsDomainsInTheirStates()
     {
-        var domains = (await _driver.ListDomainsAsync(None).ToListAsync()).ToDictionary(d => d.Name);
+        var domains = (await _driver.ListDomainsAsync(null, None).ToListAsync()).ToDictionary(d => d.Name);
         Assert.Equal(
             new Dictionary<string, (DomainState, bool)>
             {
@@ -36,7 +36,7 @@ public sealed class SampleLabTests : IAsyncDisposable
     [Fact]
     public async Task EveryLabDomainIsAValidTestDomain()
     {
-        await foreach (var info in _driver.ListDomainsAsync(None))
+        await foreach (var info in _driver.ListDomainsAsync(null, None))
         {
             var definition = DomainXml.Parse(await _driver.GetDomainXmlAsync(DomainRef.Of(info), DomainXmlFlags.None, None));
             Assert.Equal(("test", info.Uuid), (definition.Type, definition.Uuid));
@@ -66,7 +66,7 @@ public sealed class SampleLabTests : IAsyncDisposable
     public async Task TheLabShowsEveryKindOfChainLayer()
     {
         var disks = new List<DiskDefinition>();
-        await foreach (var info in _driver.ListDomainsAsync(None))
+        await foreach (var info in _driver.ListDomainsAsync(null, None))
         {
             disks.AddRange(await Disks(info.Name));
         }

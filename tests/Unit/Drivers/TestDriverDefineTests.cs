@@ -122,9 +122,9 @@ public sealed class TestDriverDefineTests : IAsyncDisposable
     [InlineData("<network><name>broken</name></network>")]
     public async Task InvalidXmlIsRefusedAndChangesNothing(string xml)
     {
-        var before = await _driver.ListDomainsAsync(None).ToListAsync();
+        var before = await _driver.ListDomainsAsync(null, None).ToListAsync();
         await Assert.ThrowsAsync<InvalidXmlException>(() => _driver.DefineDomainAsync(xml, None));
-        Assert.Equal(before, await _driver.ListDomainsAsync(None).ToListAsync());
+        Assert.Equal(before, await _driver.ListDomainsAsync(null, None).ToListAsync());
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class TestDriverInventoryTests
         await using var driver = FreshDefault();
         await driver.DefineDomainAsync(MinimalDomain("inv-b", memory: "2048"), CancellationToken.None);
         await driver.DefineDomainAsync(MinimalDomain("inv-a", memory: "4096"), CancellationToken.None);
-        var listed = await driver.ListDomainsAsync(CancellationToken.None).ToListAsync();
+        var listed = await driver.ListDomainsAsync(null, CancellationToken.None).ToListAsync();
 
         var items = await InventoryAsync(driver, DomainXmlFlags.None);
 

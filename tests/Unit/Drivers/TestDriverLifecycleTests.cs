@@ -35,7 +35,7 @@ public sealed class TestDriverLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task LoadedDomainsGetIdsInFileOrderAndListActiveFirst()
     {
-        var list = await _driver.ListDomainsAsync(None).ToListAsync();
+        var list = await _driver.ListDomainsAsync(null, None).ToListAsync();
         Assert.Equal(
             new (string, int?, DomainState, bool)[]
             {
@@ -54,7 +54,7 @@ public sealed class TestDriverLifecycleTests : IAsyncLifetime
         await _driver.DefineDomainAsync(MinimalDomain("aardvark"), None);
         await _driver.StartDomainAsync(Ref("beta"), None);
         await _driver.DestroyDomainAsync(Ref("alpha"), None);
-        var names = (await _driver.ListDomainsAsync(None).ToListAsync()).Select(d => d.Name);
+        var names = (await _driver.ListDomainsAsync(null, None).ToListAsync()).Select(d => d.Name);
         Assert.Equal(new[] { "gamma", "delta", "beta", "aardvark", "alpha" }, names);
     }
 

@@ -32,7 +32,7 @@ public class TestDriverTests
     public async Task DefaultHostHoldsTheRunningDomainTest()
     {
         await using var driver = FreshDefault();
-        var domains = await driver.ListDomainsAsync(CancellationToken.None).ToListAsync();
+        var domains = await driver.ListDomainsAsync(null, CancellationToken.None).ToListAsync();
         var test = Assert.Single(domains);
         Assert.Equal(new DomainInfo("test", TestUuid, 1, DomainState.Running, 2097152L * 1024, 8388608L * 1024, 2, true, false), test);
         Assert.Equal(test, await driver.LookupDomainAsync(DomainRef.ByUuid(TestUuid), CancellationToken.None));
@@ -144,7 +144,7 @@ public class TestDriverTests
         {
             var seen = await second.LookupDomainAsync(DomainRef.ByName(name), CancellationToken.None);
             Assert.Equal(DomainState.ShutOff, seen.State);
-            Assert.Contains(await second.ListDomainsAsync(CancellationToken.None).ToListAsync(), d => d.Name == name);
+            Assert.Contains(await second.ListDomainsAsync(null, CancellationToken.None).ToListAsync(), d => d.Name == name);
         }
         finally
         {
@@ -221,7 +221,7 @@ public class TestDriverTests
         }
 
         await Task.WhenAll(names.Select(n => Task.Run(() => driver.StartDomainAsync(DomainRef.ByName(n), CancellationToken.None))));
-        var ids = (await driver.ListDomainsAsync(CancellationToken.None).ToListAsync()).Select(d => d.Id!.Value).ToList();
+        var ids = (await driver.ListDomainsAsync(null, CancellationToken.None).ToListAsync()).Select(d => d.Id!.Value).ToList();
         Assert.Equal(Enumerable.Range(1, 33), ids);
     }
 }

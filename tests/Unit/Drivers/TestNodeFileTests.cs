@@ -45,7 +45,7 @@ public sealed class TestNodeFileTests : IDisposable
             <domain file='vms/two.xml'/>
             <domain file='{absolute}'/>
             """);
-        var list = await driver.ListDomainsAsync(None).ToListAsync();
+        var list = await driver.ListDomainsAsync(null, None).ToListAsync();
         Assert.Equal(new[] { ("one", (int?)1), ("two", 2), ("three", 3) }, list.Select(d => (d.Name, d.Id)));
         Assert.All(list, d => Assert.Equal((DomainState.Running, true), (d.State, d.Persistent)));
     }
@@ -67,7 +67,7 @@ public sealed class TestNodeFileTests : IDisposable
               <metadata><test:runstate>5</test:runstate></metadata></domain>
             <domain file='crashed.xml'/>
             """);
-        var list = (await driver.ListDomainsAsync(None).ToListAsync()).ToDictionary(d => d.Name);
+        var list = (await driver.ListDomainsAsync(null, None).ToListAsync()).ToDictionary(d => d.Name);
         Assert.Equal((DomainState.ShutOff, (int?)null), (list["off"].State, list["off"].Id));
         Assert.Equal((DomainState.Paused, (int?)1), (list["paused"].State, list["paused"].Id));
         Assert.Equal((DomainState.Running, false), (list["live"].State, list["live"].Persistent));

@@ -150,7 +150,7 @@ public class RemoteDriverTests
         await using var __ = driver;
 
         var listed = new List<DomainInfo>();
-        await foreach (var info in driver.ListDomainsAsync(CancellationToken.None).WithCancellation(CancellationToken.None))
+        await foreach (var info in driver.ListDomainsAsync(null, CancellationToken.None).WithCancellation(CancellationToken.None))
         {
             listed.Add(info);
         }
@@ -183,12 +183,31 @@ public class RemoteDriverTests
         await using var _ = daemon;
         await using var __ = driver;
         var names = new List<string>();
-        await foreach (var info in driver.ListDomainsAsync(CancellationToken.None))
+        await foreach (var info in driver.ListDomainsAsync(null, CancellationToken.None))
         {
             names.Add(info.Name);
         }
 
         Assert.Equal(new[] { "kept" }, names);
+    }
+
+    [Fact]
+    public async Task AFilteredListingAsksForTheFactsOfTheSelectedDomainsOnly()
+    {
+        var domains = Enumerable.Range(0, 20).Select(i => new DomainHandle($"vm{i:00}", Guid.NewGuid(), -1)).ToArray();
+        var (daemon, driver) = await OpenAsync("qemu:///system", d => d
+            .On(RemoteProcedures.ConnectListAllDomains, _ => new ListAllDomainsReply(domains, (uint)domains.Length))
+            .On(RemoteProcedures.DomainGetInfo, _ => new DomainInfoReply(5, 1, 1, 1, 0)));
+        await using var _ = daemon;
+        await using var __ = driver;
+        var names = new List<string>();
+        await foreach (var info in driver.ListDomainsAsync(name => name.EndsWith('7'), CancellationToken.None))
+        {
+            names.Add(info.Name);
+        }
+
+        Assert.Equal(new[] { "vm07", "vm17" }, names);
+        Assert.Equal(2, daemon.Received.Count(h => h.Procedure == (int)RemoteProcedure.DomainGetInfo));
     }
 
     [Fact]

@@ -105,7 +105,8 @@ public class DomainInventoryServiceTests
         public string Uri => inner.Uri;
         public bool IsConnected => inner.IsConnected;
         public Task<HostInfo> GetHostInfoAsync(CancellationToken cancellationToken) => inner.GetHostInfoAsync(cancellationToken);
-        public IAsyncEnumerable<DomainInfo> ListDomainsAsync(CancellationToken cancellationToken) => inner.ListDomainsAsync(cancellationToken);
+        public IAsyncEnumerable<DomainInfo> ListDomainsAsync(Func<string, bool>? include, CancellationToken cancellationToken) =>
+            inner.ListDomainsAsync(include, cancellationToken);
         public Task<DomainInfo> LookupDomainAsync(DomainRef domain, CancellationToken cancellationToken) => inner.LookupDomainAsync(domain, cancellationToken);
 
         public async Task<string> GetDomainXmlAsync(DomainRef domain, DomainXmlFlags flags, CancellationToken cancellationToken)

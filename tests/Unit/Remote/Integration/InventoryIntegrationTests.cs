@@ -40,7 +40,7 @@ public class InventoryIntegrationTests
             await driver.DefineDomainAsync($"<domain type='test'><name>{names[1]}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>" +
                 "<os><type>hvm</type></os></domain>", CancellationToken.None);
 
-            var listed = await ToListAsync(driver.ListDomainsAsync(CancellationToken.None));
+            var listed = await ToListAsync(driver.ListDomainsAsync(null, CancellationToken.None));
             var items = await ToListAsync(driver.ListDomainsWithXmlAsync(DomainXmlFlags.None, null, CancellationToken.None));
 
             Assert.Equal(listed, items.Select(i => i.Info));

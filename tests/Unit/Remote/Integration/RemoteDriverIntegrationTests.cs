@@ -38,7 +38,7 @@ public class RemoteDriverIntegrationTests
         Assert.Equal(16, host.Node.Cpus);
 
         var domains = new List<DomainInfo>();
-        await foreach (var d in driver.ListDomainsAsync(CancellationToken.None))
+        await foreach (var d in driver.ListDomainsAsync(null, CancellationToken.None))
         {
             domains.Add(d);
         }
