@@ -24,45 +24,18 @@ internal sealed class HostDiskInventory
     /// <summary>True once a host or a domain definition could not be read.</summary>
     public bool Incomplete { get; private set; }
 
-    public IEnumerable<VirtDomain> Domains(IReadOnlyList<VirtHost> hosts)
-    {
-        foreach (var result in _cmdlet.Stream(HostFanOut.RunAsync(hosts, DomainService.ListAsync, _cmdlet.CancellationToken)))
-        {
-            if (result.Error is not null)
-            {
-                Incomplete = true;
-                _cmdlet.WriteFailure(result.Error, result.Host.Name);
-            }
-            else if (result.Item is not null)
-            {
-                yield return result.Item;
-            }
-        }
-    }
+    public IEnumerable<VirtDomain> Domains(IReadOnlyList<VirtHost> hosts) =>
+        Successful(HostFanOut.RunAsync(hosts, DomainService.ListAsync, _cmdlet.CancellationToken));
 
     /// <summary>
     /// Every domain of the hosts that <paramref name="include"/> accepts (host, name), with one of its definitions,
     /// from one bulk inventory per host, hosts at once: the live definition, or with <paramref name="inactive"/> the
     /// persistent one.
     /// </summary>
-    public IEnumerable<DomainWithXml> Definitions(IReadOnlyList<VirtHost> hosts, bool inactive, Func<VirtHost, string, bool>? include = null)
-    {
-        var results = HostFanOut.RunAsync(hosts,
+    public IEnumerable<DomainWithXml> Definitions(IReadOnlyList<VirtHost> hosts, bool inactive, Func<VirtHost, string, bool>? include = null) =>
+        Successful(HostFanOut.RunAsync(hosts,
             (host, ct) => DomainService.InventoryAsync(host, inactive, include is null ? null : name => include(host, name), ct),
-            _cmdlet.CancellationToken);
-        foreach (var result in _cmdlet.Stream(results))
-        {
-            if (result.Error is not null)
-            {
-                Incomplete = true;
-                _cmdlet.WriteFailure(result.Error, result.Host.Name);
-            }
-            else if (result.Item is not null)
-            {
-                yield return result.Item;
-            }
-        }
-    }
+            _cmdlet.CancellationToken));
 
     /// <summary>The chain of every disk of a definition from <see cref="Definitions"/>.</summary>
     public IReadOnlyList<(VirtDisk Disk, IReadOnlyList<BackingChainElement> Chain)> Chains(DomainWithXml entry) =>
@@ -86,6 +59,14 @@ internal sealed class HostDiskInventory
             return Array.Empty<(VirtDisk, IReadOnlyList<BackingChainElement>)>();
         }
     }
+
+    /// <summary>The items of a multi-host query; a host that failed reports its error and marks the inventory incomplete.</summary>
+    private IEnumerable<T> Successful<T>(IAsyncEnumerable<HostResult<T>> results) =>
+        _cmdlet.Successful(_cmdlet.Stream(results).Select(result =>
+        {
+            Incomplete |= result.Error is not null;
+            return result;
+        }));
 
     /// <summary>True while the domain runs (or is paused): it holds its images open.</summary>
     public static bool IsActive(VirtDomain domain) => domain.Id is not null;
